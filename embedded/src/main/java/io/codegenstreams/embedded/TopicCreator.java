@@ -1,0 +1,54 @@
+package io.codegenstreams.embedded;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates topics idempotently: missing ones are created, existing ones are left as they are. Replication follows
+ * the cluster's default ({@code Optional.empty()}), so the same specs work on one embedded node and on a real cluster.
+ */
+public final class TopicCreator {
+  private static final Logger log = LoggerFactory.getLogger(TopicCreator.class);
+
+  private TopicCreator() {}
+
+  /** @return the names of the topics this call created (empty when all existed) */
+  public static List<String> ensure(Admin admin, Collection<TopicSpec> specs) {
+    List<String> created = new ArrayList<>();
+    for (TopicSpec spec : specs) {
+      NewTopic topic = new NewTopic(spec.name(), Optional.of(spec.partitions()), Optional.empty()).configs(spec.configs());
+      try {
+        admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+        created.add(spec.name());
+        log.info("created topic {} ({} partitions, {})", spec.name(), spec.partitions(), spec.configs());
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw new EmbeddedRuntimeException("Cannot create topic " + spec.name() + ": " + e.getCause().getMessage(), e.getCause());
+        }
+      } catch (TimeoutException e) {
+        throw new EmbeddedRuntimeException("Timed out creating topic " + spec.name(), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new EmbeddedRuntimeException("Interrupted creating topic " + spec.name(), e);
+      }
+    }
+    return created;
+  }
+
+  public static List<String> ensure(Map<String, Object> adminConfig, Collection<TopicSpec> specs) {
+    try (Admin admin = Admin.create(adminConfig)) {
+      return ensure(admin, specs);
+    }
+  }
+}

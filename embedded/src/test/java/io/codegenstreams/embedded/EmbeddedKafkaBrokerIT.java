@@ -1,0 +1,109 @@
+package io.codegenstreams.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@Tag("integration")
+class EmbeddedKafkaBrokerIT {
+
+  @TempDir Path dataDir;
+
+  @Test
+  void shouldKeepTopicsRecordsAndCommittedOffsetsWhenRestartedOnTheSameDataDir() throws Exception {
+    TopicSpec spec = new TopicSpec("restart.test", 3, Map.of("cleanup.policy", "compact,delete"));
+    try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, 0).start()) {
+      assertThat(TopicCreator.ensure(adminConfig(broker), List.of(spec))).containsExactly("restart.test");
+      assertThat(TopicCreator.ensure(adminConfig(broker), List.of(spec))).as("second call is a no-op").isEmpty();
+      produceTransactionally(broker, "restart.test", 5);
+      assertThat(consume(broker, "restart.test", "g1", 5)).hasSize(5);
+    }
+    try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, 0).start()) {
+      try (Admin admin = Admin.create(adminConfig(broker))) {
+        assertThat(admin.listTopics().names().get(10, TimeUnit.SECONDS)).contains("restart.test");
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "restart.test");
+        Config config = admin.describeConfigs(List.of(resource)).all().get(10, TimeUnit.SECONDS).get(resource);
+        assertThat(config.get("cleanup.policy").value()).isEqualTo("compact,delete");
+      }
+      produceTransactionally(broker, "restart.test", 2);
+      assertThat(consume(broker, "restart.test", "g1", 2))
+          .as("the group's committed offsets survived the restart, so only the new records are read")
+          .hasSize(2);
+    }
+  }
+
+  @Test
+  void shouldNameTheSettingWhenThePortIsTaken() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, taken.getLocalPort(), "--broker-port", Map.of());
+      assertThatThrownBy(broker::start)
+          .isInstanceOf(PortInUseException.class)
+          .hasMessageContaining("--broker-port")
+          .hasMessageContaining(Integer.toString(taken.getLocalPort()));
+    }
+  }
+
+  private static Map<String, Object> adminConfig(EmbeddedKafkaBroker broker) {
+    return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+  }
+
+  private static void produceTransactionally(EmbeddedKafkaBroker broker, String topic, int count) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tx-" + topic);
+    try (KafkaProducer<String, String> producer =
+             new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      for (int i = 0; i < count; i++) {
+        producer.send(new ProducerRecord<>(topic, "k" + i, "v" + i));
+      }
+      producer.commitTransaction();
+    }
+  }
+
+  private static List<ConsumerRecord<String, String>> consume(EmbeddedKafkaBroker broker, String topic, String group, int expected) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    List<ConsumerRecord<String, String>> records = new ArrayList<>();
+    try (KafkaConsumer<String, String> consumer =
+             new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (records.size() < expected && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      }
+      consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+      consumer.commitSync();
+    }
+    return records;
+  }
+}

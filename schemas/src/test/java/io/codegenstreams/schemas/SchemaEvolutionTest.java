@@ -1,0 +1,139 @@
+package io.codegenstreams.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.junit.jupiter.api.Test;
+
+class SchemaEvolutionTest {
+
+  private static Schema load(String resource) throws IOException {
+    try (InputStream in = SchemaEvolutionTest.class.getResourceAsStream(resource)) {
+      return new Schema.Parser().parse(in);
+    }
+  }
+
+  private static CodeGenRequest v1Request() {
+    return CodeGenRequest.newBuilder()
+        .setRequestId("req-1")
+        .setPrompt("public int max(int a, int b) {")
+        .setPriority(Priority.HIGH)
+        .setStop(List.of("\n}"))
+        .setDeadline(Instant.ofEpochMilli(1_800_000_000_000L))
+        .setCreatedAt(Instant.ofEpochMilli(1_700_000_000_000L))
+        .setMetadata(Map.of("editor", "vim"))
+        .build();
+  }
+
+  private static byte[] encode(CodeGenRequest request) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+    new SpecificDatumWriter<>(CodeGenRequest.class).write(request, encoder);
+    encoder.flush();
+    return out.toByteArray();
+  }
+
+  @Test
+  void shouldDecodeV1RecordsWhenReadWithV2SchemaThatAddsAnOptionalField() throws IOException {
+    Schema v2 = load("/avro/CodeGenRequest-v2.avsc");
+    byte[] v1Bytes = encode(v1Request());
+
+    GenericDatumReader<GenericRecord> reader = new GenericDatumReader<>(CodeGenRequest.getClassSchema(), v2);
+    GenericRecord decoded = reader.read(null, DecoderFactory.get().binaryDecoder(v1Bytes, null));
+
+    assertThat(decoded.get("request_id").toString()).isEqualTo("req-1");
+    assertThat(decoded.get("priority").toString()).isEqualTo("HIGH");
+    assertThat(decoded.get("deadline")).isEqualTo(1_800_000_000_000L);
+    assertThat(decoded.get("language")).isNull();
+  }
+
+  @Test
+  void shouldBeBackwardAndForwardCompatibleWhenV2AddsAnOptionalField() throws IOException {
+    Schema v1 = CodeGenRequest.getClassSchema();
+    Schema v2 = load("/avro/CodeGenRequest-v2.avsc");
+
+    assertThat(SchemaCompatibility.checkReaderWriterCompatibility(v2, v1).getType())
+        .as("v2 reader, v1 writer (BACKWARD)").isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+    assertThat(SchemaCompatibility.checkReaderWriterCompatibility(v1, v2).getType())
+        .as("v1 reader, v2 writer (FORWARD)").isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+  }
+
+  @Test
+  void shouldDecodeV2RecordsWhenReadByTheV1GeneratedClass() throws IOException {
+    Schema v2 = load("/avro/CodeGenRequest-v2.avsc");
+    GenericRecord v2Record = new GenericData.Record(v2);
+    for (Schema.Field field : v2.getFields()) {
+      if (field.hasDefaultValue()) {
+        v2Record.put(field.name(), GenericData.get().getDefaultValue(field));
+      }
+    }
+    v2Record.put("request_id", "req-2");
+    v2Record.put("prompt", "class A {");
+    v2Record.put("language", "java");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+    new org.apache.avro.generic.GenericDatumWriter<GenericRecord>(v2).write(v2Record, encoder);
+    encoder.flush();
+
+    SpecificDatumReader<CodeGenRequest> reader =
+        new SpecificDatumReader<>(v2, CodeGenRequest.getClassSchema());
+    CodeGenRequest decoded = reader.read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+
+    assertThat(decoded.getRequestId()).isEqualTo("req-2");
+    assertThat(decoded.getPriority()).isEqualTo(Priority.NORMAL);
+    assertThat(decoded.getMaxNewTokens()).isEqualTo(64);
+  }
+
+  @Test
+  void shouldDocumentEveryFieldAndDefaultAllButTheIdentityWhenSchemasAreShipped() {
+    for (Schema schema : List.of(CodeGenRequest.getClassSchema(), CodeGenResult.getClassSchema())) {
+      for (Schema.Field field : schema.getFields()) {
+        assertThat(field.doc()).as(schema.getName() + "." + field.name() + " doc").isNotBlank();
+        boolean identity = field.name().equals("request_id") || field.name().equals("prompt");
+        assertThat(field.hasDefaultValue() || identity)
+            .as(schema.getName() + "." + field.name() + " has a default").isTrue();
+      }
+    }
+  }
+
+  @Test
+  void shouldReadUnknownEnumSymbolAsDefaultWhenAWriterAddsALane() throws IOException {
+    String writerJson = CodeGenRequest.getClassSchema().toString()
+        .replace("\"symbols\":[\"HIGH\",\"NORMAL\",\"LOW\"]", "\"symbols\":[\"HIGH\",\"NORMAL\",\"LOW\",\"BATCH\"]");
+    Schema writer = new Schema.Parser().parse(writerJson);
+    GenericRecord record = new GenericData.Record(writer);
+    for (Schema.Field field : writer.getFields()) {
+      if (field.hasDefaultValue()) {
+        record.put(field.name(), GenericData.get().getDefaultValue(field));
+      }
+    }
+    record.put("request_id", "req-3");
+    record.put("prompt", "x");
+    record.put("priority", new GenericData.EnumSymbol(writer.getField("priority").schema(), "BATCH"));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+    new org.apache.avro.generic.GenericDatumWriter<GenericRecord>(writer).write(record, encoder);
+    encoder.flush();
+
+    CodeGenRequest decoded = new SpecificDatumReader<CodeGenRequest>(writer, CodeGenRequest.getClassSchema())
+        .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+
+    assertThat(decoded.getPriority()).isEqualTo(Priority.NORMAL);
+  }
+}
