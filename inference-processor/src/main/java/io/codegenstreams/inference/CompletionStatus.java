@@ -1,0 +1,11 @@
+package io.codegenstreams.inference;
+
+/** Outcome of a request that was accepted by {@link InferenceEngine#submit}. */
+public enum CompletionStatus {
+    /** Generated; {@link Completion#finishReason()} says why generation ended. */
+    OK,
+    /** Its deadline passed while it waited, or while it ran, or its decode step timed out twice. */
+    TIMEOUT,
+    /** The model failed on it (isolated poisonous request, model load failure, ...); see {@link Completion#error()}. */
+    FAILED
+}

@@ -1,0 +1,37 @@
+package io.codegenstreams.inference;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The batched code-generation engine. One instance per JVM is expected; it keeps one scheduler per loaded model,
+ * shared by every caller, so one batch can hold requests from any thread or stream partition.
+ *
+ * <p>Futures are completed on the engine's small post-processing pool, never on the decode thread; dependent
+ * stages added with the non-async {@code thenXxx} methods run there too, so keep them short or use the
+ * {@code Async} variants with your own executor.
+ */
+public interface InferenceEngine extends AutoCloseable {
+
+    /**
+     * Queues a request. Never blocks.
+     *
+     * @throws EngineOverloadedException (retriable) at once when the request's lane queue is full
+     * @throws UnknownModelException     for a model not declared in the {@code models} setting
+     * @throws EngineUnavailableException after {@link #close()}
+     */
+    CompletableFuture<Completion> submit(GenerationRequest request);
+
+    /** True once the default model is loaded and warmed up. */
+    boolean isReady();
+
+    /** Completes when the default model is loaded and warmed up; completes exceptionally if that failed. */
+    CompletableFuture<Void> whenReady();
+
+    EngineStats stats();
+
+    void addListener(EngineListener listener);
+
+    /** Stops accepting requests, fails those still waiting or running with FAILED, and releases the models. */
+    @Override
+    void close();
+}

@@ -1,0 +1,44 @@
+package io.codegenstreams.inference.internals.ort;
+
+import ai.djl.Device;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.codegenstreams.inference.EngineConfig;
+import io.codegenstreams.inference.ModelLoadException;
+import io.codegenstreams.inference.ModelSpec;
+import io.codegenstreams.inference.spi.BackendProvider;
+import io.codegenstreams.inference.spi.DecoderBackend;
+
+/** The default engine: DJL's OnnxRuntime on CPU. */
+public final class OrtBackendProvider implements BackendProvider {
+
+    @Override
+    public String name() {
+        return EngineConfig.ONNX_RUNTIME;
+    }
+
+    @Override
+    public void checkAvailable(EngineConfig config) {
+        DjlRuntime.onnxRuntime();
+    }
+
+    @Override
+    public DecoderBackend load(ModelSpec spec, EngineConfig config) throws ModelLoadException {
+        try {
+            return OrtDecoderBackend.load(spec, cpuOptions(config), Device.cpu());
+        } catch (OrtException e) {
+            throw new ModelLoadException("Model " + spec.name() + ": bad ONNX Runtime session options: " + e, e);
+        }
+    }
+
+    /** Sequential execution, all graph optimizations, {@code intra.op.threads} (0 = available processors). */
+    static OrtSession.SessionOptions cpuOptions(EngineConfig config) throws OrtException {
+        OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+        int threads = config.getInt(EngineConfig.INTRA_OP_THREADS);
+        so.setIntraOpNumThreads(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads);
+        so.setInterOpNumThreads(1);
+        so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+        so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        return so;
+    }
+}

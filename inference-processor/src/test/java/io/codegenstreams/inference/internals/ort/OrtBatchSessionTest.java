@@ -1,0 +1,112 @@
+package io.codegenstreams.inference.internals.ort;
+
+import io.codegenstreams.inference.EngineConfig;
+import io.codegenstreams.inference.TestSeq;
+import io.codegenstreams.inference.internals.text.ByteTokenizer;
+import io.codegenstreams.inference.internals.text.Sampler;
+import io.codegenstreams.inference.spi.BatchSession;
+import io.codegenstreams.inference.spi.DecoderBackend;
+import io.codegenstreams.inference.spi.StepControl;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The real tiny model through DJL / ONNX Runtime: KV-cache reuse must not change greedy tokens. */
+class OrtBatchSessionTest {
+    static final String[] PROMPTS = {
+        "public int max(int a, int b) {",
+        "import java.util.",
+        "    for (int i = 0; i < n; i++) {\n        sum += ",
+        "/** Returns the",
+        "x",
+    };
+    static DecoderBackend backend;
+
+    @BeforeAll
+    static void load() {
+        EngineConfig config = new EngineConfig(Map.of(EngineConfig.MODELS, "java-coder-tiny",
+                EngineConfig.DEFAULT_MODEL, "java-coder-tiny", EngineConfig.INTRA_OP_THREADS, 1));
+        backend = new OrtBackendProvider().load(config.model("java-coder-tiny"), config);
+    }
+
+    @AfterAll
+    static void close() {
+        backend.close();
+    }
+
+    static int[] prompt(int i) {
+        return ByteTokenizer.encodePrompt(PROMPTS[i], 256, 255);
+    }
+
+    static List<Integer> alone(int i, int steps) throws Exception {
+        try (BatchSession s = backend.openSession()) {
+            TestSeq seq = new TestSeq(i, prompt(i));
+            List<Integer> out = new ArrayList<>();
+            for (int k = 0; k < steps; k++) {
+                int t = Sampler.argmax(s.step(List.of(seq), new StepControl())[0]);
+                out.add(t);
+                seq.append(t);
+            }
+            return out;
+        }
+    }
+
+    @Test
+    void shouldGenerateSameGreedyTokensWhenSequencesJoinAndLeaveAPaddedBatch() throws Exception {
+        int steps = 24;
+        List<List<Integer>> expected = new ArrayList<>();
+        for (int i = 0; i < PROMPTS.length; i++) {
+            expected.add(alone(i, steps));
+        }
+        // staggered joins: prompt i joins at step 3*i; prompt 1 stops early (leaves) after 6 tokens
+        int[] limit = {steps, 6, steps, steps, steps};
+        List<List<Integer>> got = new ArrayList<>();
+        List<TestSeq> seqs = new ArrayList<>();
+        for (int i = 0; i < PROMPTS.length; i++) {
+            got.add(new ArrayList<>());
+            seqs.add(new TestSeq(100 + i, prompt(i)));
+        }
+        try (BatchSession s = backend.openSession()) {
+            for (int step = 0; step < 3 * PROMPTS.length + steps; step++) {
+                List<TestSeq> rows = new ArrayList<>();
+                List<Integer> which = new ArrayList<>();
+                for (int i = 0; i < PROMPTS.length; i++) {
+                    if (step >= 3 * i && got.get(i).size() < limit[i]) {
+                        rows.add(seqs.get(i));
+                        which.add(i);
+                    }
+                }
+                if (rows.isEmpty()) {
+                    continue;
+                }
+                float[][] logits = s.step(rows, new StepControl());
+                for (int r = 0; r < rows.size(); r++) {
+                    int t = Sampler.argmax(logits[r]);
+                    got.get(which.get(r)).add(t);
+                    rows.get(r).append(t);
+                }
+                assertThat(s.kvBytes()).isPositive();
+            }
+        }
+        for (int i = 0; i < PROMPTS.length; i++) {
+            assertThat(got.get(i)).as("prompt %d", i).isEqualTo(expected.get(i).subList(0, limit[i]));
+        }
+    }
+
+    @Test
+    void shouldReturnSameLogitsWhenStepRepeatedAfterReset() throws Exception {
+        try (BatchSession s = backend.openSession()) {
+            TestSeq seq = new TestSeq(1, prompt(0));
+            float[] first = s.step(List.of(seq), new StepControl())[0];
+            s.reset();
+            float[] again = s.step(List.of(seq), new StepControl())[0];
+            assertThat(again).containsExactly(first);
+        }
+    }
+}
