@@ -37,6 +37,9 @@ public final class OrtBackendProvider implements BackendProvider {
         int threads = config.getInt(EngineConfig.INTRA_OP_THREADS);
         so.setIntraOpNumThreads(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads);
         so.setInterOpNumThreads(1);
+        // Idle intra-op threads sleep instead of spinning: spinning takes whole cores from the stream threads and the
+        // broker on small machines, which delays record processing far more than it speeds up a decode step.
+        so.addConfigEntry("session.intra_op.allow_spinning", "0");
         so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
         so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         return so;

@@ -1,0 +1,98 @@
+package io.codegenstreams.inference.internals.cache;
+
+import io.codegenstreams.inference.ModelLoadException;
+import io.codegenstreams.inference.spi.BackendException;
+import io.codegenstreams.inference.spi.BatchSession;
+import io.codegenstreams.inference.spi.DecoderBackend;
+import io.codegenstreams.inference.spi.SequenceView;
+import io.codegenstreams.inference.spi.StepControl;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Runs real batches before a model reports ready: for each configured batch size, a prefill of prompts of
+ * mixed lengths then {@code steps} decode steps (so both the prefill and the KV-reuse paths, and the rebuild
+ * when a row leaves, have run once at that size).
+ */
+final class Warmup {
+    private static final String TEXT = "public final class Warmup { private int count; public int next() { return ";
+
+    private Warmup() {
+    }
+
+    static void run(DecoderBackend backend, List<Integer> batchSizes, int steps) {
+        int ctx = backend.info().contextLength();
+        try (BatchSession session = backend.openSession()) {
+            for (int size : batchSizes) {
+                List<Row> rows = new ArrayList<>();
+                for (int i = 0; i < size; i++) {
+                    int len = Math.min(ctx - steps - 1, 8 + (i * 7) % TEXT.length());
+                    int[] t = new int[len + steps + 1];
+                    t[0] = backend.info().bosTokenId();
+                    for (int k = 1; k < len; k++) {
+                        t[k] = TEXT.charAt(k % TEXT.length());
+                    }
+                    rows.add(new Row(-(i + 1) - 100_000L * size, t, len));
+                }
+                for (int s = 0; s <= steps; s++) {
+                    float[][] logits = session.step(rows, new StepControl());
+                    for (int i = 0; i < rows.size(); i++) {
+                        rows.get(i).append(argmax(logits[i]));
+                    }
+                    if (s == 1 && rows.size() > 1) {
+                        rows = new ArrayList<>(rows.subList(0, rows.size() - 1)); // a row leaves
+                    }
+                }
+                session.reset();
+            }
+        } catch (BackendException e) {
+            throw new ModelLoadException("Model " + backend.info().name() + " failed its warm-up: " + e.getMessage(), e);
+        }
+    }
+
+    private static int argmax(float[] l) {
+        int b = 0;
+        for (int i = 1; i < l.length; i++) {
+            if (l[i] > l[b]) {
+                b = i;
+            }
+        }
+        return b;
+    }
+
+    private static final class Row implements SequenceView {
+        final long id;
+        int[] tokens;
+        int length;
+
+        Row(long id, int[] tokens, int length) {
+            this.id = id;
+            this.tokens = tokens;
+            this.length = length;
+        }
+
+        void append(int t) {
+            if (length == tokens.length) {
+                tokens = Arrays.copyOf(tokens, length * 2);
+            }
+            tokens[length++] = t;
+        }
+
+        @Override
+        public long id() {
+            return id;
+        }
+
+        @Override
+        public int length() {
+            return length;
+        }
+
+        @Override
+        public int[] tokens() {
+            return tokens;
+        }
+    }
+}

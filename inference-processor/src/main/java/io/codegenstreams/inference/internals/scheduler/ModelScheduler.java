@@ -1,0 +1,427 @@
+package io.codegenstreams.inference.internals.scheduler;
+
+import io.codegenstreams.inference.CompletionStatus;
+import io.codegenstreams.inference.EngineConfig;
+import io.codegenstreams.inference.EngineOverloadedException;
+import io.codegenstreams.inference.FinishReason;
+import io.codegenstreams.inference.Priority;
+import io.codegenstreams.inference.internals.engine.Counters;
+import io.codegenstreams.inference.internals.engine.Listeners;
+import io.codegenstreams.inference.spi.BatchSession;
+import io.codegenstreams.inference.spi.DecoderBackend;
+import io.codegenstreams.inference.spi.ModelInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The one scheduler of one model: bounded priority lanes in front of a single decode thread that runs the batch.
+ *
+ * <p><b>Continuous batching</b> (default): before every decode step, waiting requests are admitted into the
+ * running batch (best effective priority first, see {@link LaneQueues}) while the batch is under its cap
+ * ({@link AdaptiveBatchPolicy}) and the reserved KV bytes stay under {@code kv.budget.bytes}; a sequence leaves
+ * the batch as soon as it finishes. A HIGH request that finds the batch full (or the KV budget spent) preempts
+ * the most recently admitted non-HIGH sequence, which goes back to the head of its lane with its tokens kept and
+ * is prefilled again when readmitted: so a HIGH request waits at most one decode step once queued.
+ *
+ * <p><b>Static batching</b> (baseline): a batch is admitted only when the previous one has completely finished,
+ * after waiting for the cap or the adaptive wait; nothing joins a running batch.
+ *
+ * <p><b>Deadlines.</b> A waiting request whose deadline passes completes with TIMEOUT without running; a running
+ * one completes with TIMEOUT (and its partial text) after the step during which its deadline passed.
+ */
+public final class ModelScheduler {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelScheduler.class);
+
+    private final String model;
+    private final boolean staticMode;
+    private final long kvBudget;
+    private final long stepTimeoutMillis;
+    private final Finisher finisher;
+    private final Listeners listeners;
+    private final Counters counters;
+    private final ScheduledExecutorService watchdog;
+    private final AdaptiveBatchPolicy policy;
+    private final LaneQueues queues;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private final List<Sequence> active = new ArrayList<>();
+
+    private volatile ModelInfo info;
+    private volatile String version;
+    private volatile boolean closed;
+    private volatile int inFlight;
+    private volatile long kvInFlight;
+    private long admissions;
+    private Thread thread;
+    private BatchSession session;
+    private StepRunner runner;
+
+    public ModelScheduler(String model, EngineConfig config, Finisher finisher, Listeners listeners, Counters counters,
+                          ScheduledExecutorService watchdog) {
+        this.model = model;
+        this.staticMode = config.isStaticBatching();
+        this.kvBudget = config.getLong(EngineConfig.KV_BUDGET_BYTES);
+        this.stepTimeoutMillis = config.getLong(EngineConfig.STEP_TIMEOUT_MS);
+        this.finisher = finisher;
+        this.listeners = listeners;
+        this.counters = counters;
+        this.watchdog = watchdog;
+        this.policy = new AdaptiveBatchPolicy(config.getBoolean(EngineConfig.BATCHING_ADAPTIVE),
+                config.getInt(EngineConfig.BATCH_MAX_SIZE), config.getLong(EngineConfig.LATENCY_TARGET_MS),
+                config.getLong(EngineConfig.BATCH_MAX_WAIT_MS));
+        this.queues = new LaneQueues(config.getInt(EngineConfig.QUEUE_CAPACITY_HIGH),
+                config.getInt(EngineConfig.QUEUE_CAPACITY_NORMAL), config.getInt(EngineConfig.QUEUE_CAPACITY_LOW),
+                config.getLong(EngineConfig.PRIORITY_AGING_MS));
+    }
+
+    public String model() {
+        return model;
+    }
+
+    /** Reserves a place in the request's lane, or throws {@link EngineOverloadedException} at once. */
+    public void reserve(Priority p) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new EngineOverloadedException("model " + model + " is being unloaded; retry");
+            }
+            if (!queues.tryReserve(p)) {
+                throw new EngineOverloadedException("queue of lane " + p + " for model " + model + " is full ("
+                        + "queue.capacity." + p.name().toLowerCase(java.util.Locale.ROOT) + ")");
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Releases a reservation whose request could not be prepared. */
+    public void release(Priority p) {
+        lock.lock();
+        try {
+            queues.release(p);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Queues a tokenized sequence whose place was reserved. */
+    public void enqueue(Sequence s) {
+        lock.lock();
+        try {
+            if (closed) {
+                queues.release(s.priority());
+                finisher.finish(s, CompletionStatus.FAILED, null, "engine closed", 0, version, System.nanoTime());
+                return;
+            }
+            queues.add(s);
+            policy.onArrival(System.nanoTime());
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Starts decoding with a loaded (and warmed-up) backend. */
+    public void start(DecoderBackend backend) {
+        lock.lock();
+        try {
+            this.info = backend.info();
+            this.version = info.version();
+            this.session = backend.openSession();
+            this.runner = new StepRunner(session, watchdog, stepTimeoutMillis, listeners, model);
+            thread = new Thread(this::loop, "codegen-decode-" + model);
+            thread.setDaemon(true);
+            thread.start();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The model failed to load: every waiting request completes FAILED with the reason; the scheduler closes. */
+    public void failAll(String reason) {
+        List<Sequence> waiting;
+        lock.lock();
+        try {
+            closed = true;
+            waiting = queues.drain();
+            waiting.addAll(active);
+            active.clear();
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        long now = System.nanoTime();
+        waiting.forEach(s -> finisher.finish(s, CompletionStatus.FAILED, null, reason, 0, version, now));
+    }
+
+    /** True when nothing waits, runs or is being tokenized. */
+    public boolean isIdle() {
+        lock.lock();
+        try {
+            return inFlight == 0 && active.isEmpty()
+                    && queues.size(Priority.HIGH) + queues.size(Priority.NORMAL) + queues.size(Priority.LOW) == 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Closes the scheduler if it is idle (for eviction), atomically with respect to new reservations.
+     *
+     * @return true if it was idle and is now closed
+     */
+    public boolean closeIfIdle() {
+        lock.lock();
+        try {
+            if (!active.isEmpty() || inFlight > 0
+                    || queues.size(Priority.HIGH) + queues.size(Priority.NORMAL) + queues.size(Priority.LOW) > 0) {
+                return false;
+            }
+            closed = true;
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        joinThread();
+        return true;
+    }
+
+    /** Stops the scheduler; waiting and running requests complete FAILED. */
+    public void close() {
+        failAll("engine closed");
+        joinThread();
+    }
+
+    private void joinThread() {
+        Thread t = thread;
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (session != null) {
+            session.close();
+        }
+    }
+
+    public Map<Priority, Integer> queueDepth() {
+        lock.lock();
+        try {
+            Map<Priority, Integer> m = new EnumMap<>(Priority.class);
+            for (Priority p : Priority.values()) {
+                m.put(p, queues.depth(p));
+            }
+            return m;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public int inFlight() {
+        return inFlight;
+    }
+
+    public long kvInFlight() {
+        return kvInFlight;
+    }
+
+    public int batchCap() {
+        return policy.cap();
+    }
+
+    // ------------------------------------------------------------------ decode thread
+
+    private void loop() {
+        try {
+            while (true) {
+                List<Sequence> expired;
+                lock.lock();
+                try {
+                    if (closed) {
+                        return;
+                    }
+                    long now = System.nanoTime();
+                    expired = queues.removeExpired(now);
+                    if (expired.isEmpty() && !admit(now) && active.isEmpty()) {
+                        work.awaitNanos(idleWait(now));
+                        continue;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                long now = System.nanoTime();
+                for (Sequence s : expired) {
+                    finisher.finish(s, CompletionStatus.TIMEOUT, null, "deadline passed while waiting", 0, version, now);
+                }
+                if (!active.isEmpty()) {
+                    step();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            LOG.error("decode thread of model {} died", model, e);
+            failAll("decode thread died: " + e);
+        }
+    }
+
+    /** How long an idle decode thread sleeps: until a deadline, the static batch wait, or a signal. */
+    private long idleWait(long now) {
+        long wait = TimeUnit.SECONDS.toNanos(1);
+        long deadline = queues.earliestDeadline();
+        if (deadline != Long.MAX_VALUE) {
+            wait = Math.min(wait, Math.max(0, deadline - now) + 1);
+        }
+        if (staticMode && queues.waiting() > 0) {
+            long waited = now - queues.oldestSubmitNanos();
+            wait = Math.min(wait, Math.max(1, policy.waitNanos(queues.waiting()) - waited));
+        }
+        return Math.max(1, wait);
+    }
+
+    /** Moves waiting sequences into the batch. Caller holds the lock. Returns true if any was admitted. */
+    private boolean admit(long now) {
+        if (staticMode) {
+            if (!active.isEmpty() || queues.waiting() == 0) {
+                return false;
+            }
+            long waited = now - queues.oldestSubmitNanos();
+            if (queues.waiting() < policy.cap() && waited < policy.waitNanos(queues.waiting())) {
+                return false;
+            }
+        }
+        boolean any = false;
+        int cap = policy.cap();
+        Sequence s;
+        while ((s = queues.peekBest(now)) != null) {
+            s.prepare(info);
+            if (s.kvReserveBytes > kvBudget) {
+                queues.remove(s);
+                finisher.finish(s, CompletionStatus.FAILED, null, "request needs " + s.kvReserveBytes
+                        + " KV-cache bytes, more than " + EngineConfig.KV_BUDGET_BYTES + "=" + kvBudget, 0, version, now);
+                continue;
+            }
+            while (!fits(s, cap) && s.priority() == Priority.HIGH && !staticMode && preemptOne()) {
+                // preempted a lower-priority sequence to make room for a HIGH one
+            }
+            if (!fits(s, cap)) {
+                break;
+            }
+            queues.remove(s);
+            s.admitSeq = ++admissions;
+            active.add(s);
+            kvInFlight += s.kvReserveBytes;
+            any = true;
+        }
+        inFlight = active.size();
+        return any;
+    }
+
+    private boolean fits(Sequence s, int cap) {
+        return active.size() < cap && kvInFlight + s.kvReserveBytes <= kvBudget;
+    }
+
+    /**
+     * Preempts the most recently admitted running sequence of the lowest lane below HIGH. A sequence is preempted
+     * at most once (so a HIGH flood cannot starve an aged LOW request) and only after it has run a step.
+     * Caller holds the lock.
+     */
+    private boolean preemptOne() {
+        Sequence victim = null;
+        for (Sequence a : active) {
+            if (a.priority() != Priority.HIGH && !a.preempted && a.firstStepNanos != 0 && (victim == null || a.priority().ordinal() > victim.priority().ordinal()
+                    || (a.priority() == victim.priority() && a.admitSeq > victim.admitSeq))) {
+                victim = a;
+            }
+        }
+        if (victim == null) {
+            return false;
+        }
+        active.remove(victim);
+        victim.preempted = true;
+        kvInFlight -= victim.kvReserveBytes;
+        queues.addFirst(victim);
+        return true;
+    }
+
+    private void step() {
+        List<Sequence> rows = new ArrayList<>(active);
+        int prefill = 0;
+        long start = System.nanoTime();
+        for (Sequence s : rows) {
+            if (s.firstStepNanos == 0) {
+                s.firstStepNanos = start;
+                prefill += s.promptLength();
+            }
+            s.maxBatch = Math.max(s.maxBatch, rows.size());
+        }
+        StepRunner.Result result = runner.run(rows);
+        long end = System.nanoTime();
+        int produced = 0;
+        List<Sequence> done = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            Sequence s = rows.get(i);
+            StepRunner.Failure f = result.failures().get(s);
+            if (f != null) {
+                finisher.finish(s, f.status(), null, f.reason(), 0, version, end);
+                done.add(s);
+                continue;
+            }
+            produced++;
+            if (sample(s, result.logits()[i], end)) {
+                done.add(s);
+            }
+        }
+        counters.inferences.increment();
+        counters.tokens.add(produced);
+        listeners.onBatchStep(model, rows.size(), produced, prefill, end - start);
+        lock.lock();
+        try {
+            for (Sequence s : done) {
+                if (active.remove(s)) {
+                    kvInFlight -= s.kvReserveBytes;
+                }
+            }
+            inFlight = active.size();
+            policy.onStep(rows.size(), end - start, queues.waiting());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Samples the next token and finishes the sequence if it is done. Returns true when finished. */
+    private boolean sample(Sequence s, float[] logits, long now) {
+        int token = s.sampler.next(logits);
+        s.append(token);
+        int generated = s.generated();
+        if (token == info.eosTokenId()) {
+            finisher.finish(s, CompletionStatus.OK, FinishReason.STOP, null, 1, version, now);
+            return true;
+        }
+        int stopLen = s.stops.isEmpty() ? 0 : s.stops.matchAtEnd(s.tokens(), s.promptLength(), s.length());
+        if (stopLen > 0) {
+            finisher.finish(s, CompletionStatus.OK, FinishReason.STOP, null, stopLen, version, now);
+            return true;
+        }
+        if (generated >= s.request().maxNewTokens() || s.length() > info.contextLength()) {
+            finisher.finish(s, CompletionStatus.OK, FinishReason.LENGTH, null, 0, version, now);
+            return true;
+        }
+        if (s.expired(now)) {
+            finisher.finish(s, CompletionStatus.TIMEOUT, null, "deadline passed while running", 0, version, now);
+            return true;
+        }
+        return false;
+    }
+}

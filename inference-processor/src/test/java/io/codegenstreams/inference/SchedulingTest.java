@@ -1,0 +1,222 @@
+package io.codegenstreams.inference;
+
+import io.codegenstreams.inference.fake.FakeBackend;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static io.codegenstreams.inference.fake.FakeEngines.awaitQueued;
+import static io.codegenstreams.inference.fake.FakeEngines.get;
+import static io.codegenstreams.inference.fake.FakeEngines.req;
+import static io.codegenstreams.inference.fake.FakeEngines.start;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Scheduler behaviour over the deterministic fake backend. */
+class SchedulingTest {
+    private final FakeBackend fake = new FakeBackend();
+    private InferenceEngine engine;
+
+    @AfterEach
+    void close() {
+        fake.open();
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    /** Holds the decode thread inside the step of a one-token blocker request. */
+    private CompletableFuture<Completion> block() throws Exception {
+        fake.hold();
+        CompletableFuture<Completion> f = engine.submit(req("BLOCKER", Priority.NORMAL, 1));
+        fake.awaitHeld();
+        fake.steps.clear();
+        return f;
+    }
+
+    private List<String> firstAppearances() {
+        List<String> order = new ArrayList<>();
+        synchronized (fake.steps) {
+            for (List<String> step : fake.steps) {
+                for (String p : step) {
+                    if (!order.contains(p)) {
+                        order.add(p);
+                    }
+                }
+            }
+        }
+        return order;
+    }
+
+    @Test
+    void shouldAdmitHighThenNormalThenLowWhenAllAreWaiting() throws Exception {
+        engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 1));
+        block();
+        List<CompletableFuture<Completion>> fs = new ArrayList<>();
+        for (String p : List.of("L1", "N1", "H1", "L2", "H2", "N2")) {
+            Priority prio = p.startsWith("H") ? Priority.HIGH : p.startsWith("N") ? Priority.NORMAL : Priority.LOW;
+            fs.add(engine.submit(req(p, prio, 2)));
+        }
+        awaitQueued(engine, 6);
+        fake.open();
+        for (CompletableFuture<Completion> f : fs) {
+            assertThat(get(f).status()).isEqualTo(CompletionStatus.OK);
+        }
+        assertThat(firstAppearances()).containsExactly("H1", "H2", "N1", "N2", "L1", "L2");
+    }
+
+    @Test
+    void shouldServeAgedLowBeforeFreshHighWhenLowWaitedLongerThanTwoAgingPeriods() throws Exception {
+        engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 1, EngineConfig.PRIORITY_AGING_MS, 5));
+        block();
+        CompletableFuture<Completion> low = engine.submit(req("L1", Priority.LOW, 1));
+        awaitQueued(engine, 1);
+        Thread.sleep(60); // L1 now competes as HIGH minus 10 levels at least
+        CompletableFuture<Completion> high = engine.submit(req("H1", Priority.HIGH, 1));
+        awaitQueued(engine, 2);
+        fake.open();
+        get(low);
+        get(high);
+        assertThat(firstAppearances()).containsExactly("L1", "H1");
+    }
+
+    @Test
+    void shouldAdmitHighWithinOneStepWhenBatchIsFullOfLowerPriority() throws Exception {
+        engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 2));
+        block();
+        CompletableFuture<Completion> l1 = engine.submit(req("L1", Priority.LOW, 30));
+        CompletableFuture<Completion> l2 = engine.submit(req("L2", Priority.LOW, 30));
+        awaitQueued(engine, 2);
+        fake.allow(1);        // the blocker's step ends; L1 and L2 fill the batch
+        fake.awaitSteps(1);   // held inside step 0 = [L1, L2]
+        assertThat(fake.steps.get(0)).containsExactly("L1", "L2");
+        fake.allow(1);
+        fake.awaitSteps(2);   // held inside step 1, still [L1, L2]
+        CompletableFuture<Completion> h = engine.submit(req("H1", Priority.HIGH, 3));
+        awaitQueued(engine, 1);
+        fake.open();
+        assertThat(get(h).status()).isEqualTo(CompletionStatus.OK);
+        assertThat(fake.steps.get(2)).contains("H1"); // the very next step
+        // the preempted LOW request resumes and its greedy text is unchanged
+        assertThat(get(l1).text()).isEqualTo(FakeBackend.expectedText("L1", 30));
+        assertThat(get(l2).text()).isEqualTo(FakeBackend.expectedText("L2", 30));
+    }
+
+    @Test
+    void shouldTimeOutWithoutRunningWhenDeadlinePassesWhileWaiting() throws Exception {
+        engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 1));
+        CompletableFuture<Completion> blocker = block();
+        Instant deadline = Instant.now().plusMillis(50);
+        CompletableFuture<Completion> late = engine.submit(req("LATE", Priority.HIGH, 5).withDeadline(deadline));
+        CompletableFuture<Completion> past = engine.submit(req("PAST", Priority.HIGH, 5)
+                .withDeadline(Instant.now().minusSeconds(1)));
+        awaitQueued(engine, 2);
+        while (!Instant.now().isAfter(deadline)) {
+            Thread.sleep(5);
+        }
+        fake.open();
+        assertThat(get(blocker).status()).isEqualTo(CompletionStatus.OK);
+        for (Completion c : List.of(get(late), get(past))) {
+            assertThat(c.status()).isEqualTo(CompletionStatus.TIMEOUT);
+            assertThat(c.completionTokens()).isZero();
+            assertThat(c.inferenceNanos()).isZero();
+        }
+        assertThat(firstAppearances()).doesNotContain("LATE", "PAST");
+        assertThat(engine.stats().timeouts()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldRejectAtOnceWhenLaneQueueIsFull() throws Exception {
+        engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 1, EngineConfig.QUEUE_CAPACITY_LOW, 2));
+        block();
+        engine.submit(req("L1", Priority.LOW, 1));
+        engine.submit(req("L2", Priority.LOW, 1));
+        assertThatThrownBy(() -> engine.submit(req("L3", Priority.LOW, 1)))
+                .isInstanceOf(EngineOverloadedException.class)
+                .hasMessageContaining("queue.capacity.low")
+                .satisfies(e -> assertThat(((InferenceException) e).isRetriable()).isTrue());
+        CompletableFuture<Completion> normal = engine.submit(req("N1", Priority.NORMAL, 1));
+        fake.open();
+        assertThat(get(normal).status()).isEqualTo(CompletionStatus.OK);
+        assertThat(engine.stats().rejected()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldThrowUnknownModelWhenModelIsNotDeclared() throws Exception {
+        engine = start(fake, Map.of());
+        assertThatThrownBy(() -> engine.submit(req("X", Priority.LOW, 1).withModel("nope")))
+                .isInstanceOf(UnknownModelException.class).hasMessageContaining("models");
+    }
+
+    @Test
+    void shouldKeepReservedKvBytesUnderBudgetWhenAdmitting() throws Exception {
+        // each request reserves (prompt 3 + 10 new) x 100 bytes = 1300; budget fits two
+        engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 8, EngineConfig.KV_BUDGET_BYTES, 2700));
+        List<CompletableFuture<Completion>> fs = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            fs.add(engine.submit(req("K" + i, Priority.NORMAL, 10)));
+        }
+        for (int i = 0; i < 6; i++) {
+            assertThat(get(fs.get(i)).text()).isEqualTo(FakeBackend.expectedText("K" + i, 10));
+        }
+        assertThat(fake.steps).allSatisfy(s -> assertThat(s.size()).isLessThanOrEqualTo(2));
+        assertThat(engine.stats().kvBytesInFlight()).isZero();
+    }
+
+    @Test
+    void shouldNotJoinRunningBatchWhenBatchingIsStatic() throws Exception {
+        engine = start(fake, Map.of(EngineConfig.BATCHING_MODE, "static", EngineConfig.BATCH_MAX_SIZE, 4));
+        fake.hold();
+        CompletableFuture<Completion> first = engine.submit(req("S1", Priority.NORMAL, 20));
+        fake.awaitHeld();
+        CompletableFuture<Completion> second = engine.submit(req("S2", Priority.HIGH, 5));
+        awaitQueued(engine, 1);
+        fake.open();
+        get(first);
+        get(second);
+        assertThat(fake.steps).noneSatisfy(s -> assertThat(s).contains("S1", "S2"));
+    }
+
+    @Test
+    void shouldJoinRunningBatchWhenBatchingIsContinuous() throws Exception {
+        engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 4));
+        fake.hold();
+        CompletableFuture<Completion> first = engine.submit(req("C1", Priority.NORMAL, 40));
+        fake.awaitHeld();
+        CompletableFuture<Completion> second = engine.submit(req("C2", Priority.NORMAL, 5));
+        awaitQueued(engine, 1);
+        fake.open();
+        assertThat(get(second).batchSize()).isEqualTo(2);
+        assertThat(get(first).text()).isEqualTo(FakeBackend.expectedText("C1", 40));
+    }
+
+    @Test
+    void shouldStopAtStopSequenceAndExcludeItWhenGenerating() throws Exception {
+        engine = start(fake, Map.of());
+        String full = FakeBackend.expectedText("P", 20);
+        String stop = full.substring(6, 8);
+        int at = full.indexOf(stop);
+        Completion c = get(engine.submit(req("P", Priority.NORMAL, 20).withStop(List.of(stop))));
+        assertThat(c.finishReason()).isEqualTo(FinishReason.STOP);
+        assertThat(c.text()).isEqualTo(full.substring(0, at));
+        Completion len = get(engine.submit(req("P", Priority.NORMAL, 7)));
+        assertThat(len.finishReason()).isEqualTo(FinishReason.LENGTH);
+        assertThat(len.completionTokens()).isEqualTo(7);
+    }
+
+    @Test
+    void shouldKeepPromptEndAndStopWithLengthWhenContextIsFull() throws Exception {
+        engine = start(fake, Map.of());
+        String prompt = "X".repeat(100) + "END"; // context of the fake: 64
+        Completion c = get(engine.submit(req(prompt, Priority.NORMAL, 50)));
+        assertThat(c.promptTokens()).isEqualTo(64);
+        assertThat(c.finishReason()).isEqualTo(FinishReason.LENGTH);
+        assertThat(c.completionTokens()).isEqualTo(1);
+        assertThat(fake.steps.get(fake.steps.size() - 1).get(0)).endsWith("END").hasSize(64);
+    }
+}
