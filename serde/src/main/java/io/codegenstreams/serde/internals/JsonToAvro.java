@@ -94,7 +94,7 @@ public final class JsonToAvro {
           throw mismatch(path, node, "an object (map)");
         }
         Map<String, Object> map = new LinkedHashMap<>();
-        node.fields().forEachRemaining(e -> map.put(e.getKey(), convert(e.getValue(), schema.getValueType(),
+        node.properties().forEach(e -> map.put(e.getKey(), convert(e.getValue(), schema.getValueType(),
             path + "." + e.getKey())));
         return map;
       case UNION:
