@@ -1,0 +1,153 @@
+package io.codegenstreams.app;
+
+import io.codegenstreams.embedded.EmbeddedKafkaBroker;
+import io.codegenstreams.embedded.TopicCreator;
+import io.codegenstreams.embedded.TopicSpec;
+import io.codegenstreams.embedded.registry.EmbeddedSchemaRegistry;
+import io.codegenstreams.inference.EngineConfig;
+import io.codegenstreams.inference.InferenceEngine;
+import io.codegenstreams.inference.InferenceEngines;
+import io.codegenstreams.topology.CodegenPipeline;
+import io.codegenstreams.topology.CodegenTopics;
+import io.codegenstreams.topology.ModelCatalog;
+import io.codegenstreams.topology.PipelineListener;
+import io.codegenstreams.topology.TopologyConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running system: the embedded broker and registry (or an existing cluster), the topics, the registered
+ * schemas. Closing it stops what it started, in reverse order.
+ */
+public final class CodegenStack implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CodegenStack.class);
+
+  /** What {@code codegen run} was asked for. */
+  public record Settings(ConnectionOptions connection, Path dataDir, int brokerPort, int registryPort,
+                         int partitions, Duration idempotencyWindow, Map<String, String> config) {}
+
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final Path dataDir;
+  private final boolean embedded;
+  private final Map<String, Object> clientProperties;
+  private String bootstrapServers;
+  private String schemaRegistryUrl;
+  private List<TopicSpec> topics;
+  private InferenceEngine engine;
+  private CodegenPipeline pipeline;
+  private static final Duration PIPELINE_READY_TIMEOUT = Duration.ofMinutes(5);
+
+  private CodegenStack(Settings settings) {
+    this.dataDir = settings.dataDir().toAbsolutePath();
+    this.embedded = !settings.connection().external();
+    this.clientProperties = settings.connection().clientProperties();
+  }
+
+  public static CodegenStack start(Settings settings) {
+    CodegenStack stack = new CodegenStack(settings);
+    try {
+      stack.startInfrastructure(settings);
+      TopologyConfig topologyConfig = new TopologyConfig(settings.config());
+      stack.topics = CodegenTopics.specs(topologyConfig, settings.partitions(), settings.idempotencyWindow());
+      TopicCreator.ensure(stack.adminProperties(), stack.topics);
+      SchemaBootstrap.registerContracts(stack.schemaRegistryUrl, stack.clientProperties);
+      stack.startPipeline(topologyConfig, settings);
+      return stack;
+    } catch (RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  private void startInfrastructure(Settings settings) {
+    if (!embedded) {
+      bootstrapServers = settings.connection().bootstrapServers();
+      schemaRegistryUrl = settings.connection().schemaRegistryUrl();
+      return;
+    }
+    EmbeddedKafkaBroker broker =
+        new EmbeddedKafkaBroker(dataDir, settings.brokerPort(), "--broker-port", Map.of()).start();
+    started.push(broker);
+    bootstrapServers = broker.bootstrapServers();
+    EmbeddedSchemaRegistry registry =
+        new EmbeddedSchemaRegistry(bootstrapServers, settings.registryPort(), "--registry-port").start();
+    started.push(registry);
+    schemaRegistryUrl = registry.url();
+  }
+
+  private void startPipeline(TopologyConfig topologyConfig, Settings settings) {
+    EngineConfig engineConfig = new EngineConfig(settings.config());
+    log.info("starting the inference engine ({}, default model {}); the pipeline takes traffic once it is warm",
+        engineConfig.getString(EngineConfig.ENGINE), engineConfig.getString(EngineConfig.DEFAULT_MODEL));
+    engine = InferenceEngines.create(engineConfig);
+    started.push(engine);
+    ModelCatalog models = new ModelCatalog(engineConfig.models().keySet(), engineConfig.getString(EngineConfig.DEFAULT_MODEL));
+    try {
+      pipeline = CodegenPipeline.start(new CodegenPipeline.Settings(topologyConfig, clientProperties(), schemaRegistryUrl,
+          dataDir.resolve("streams"), Map.of()), engine, models, PipelineListener.NONE, PIPELINE_READY_TIMEOUT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the pipeline", e);
+    }
+    started.push(pipeline);
+  }
+
+  public InferenceEngine engine() {
+    return engine;
+  }
+
+  public CodegenPipeline pipeline() {
+    return pipeline;
+  }
+
+  /** Properties every Kafka client of this stack starts from: bootstrap servers plus the pass-through file. */
+  public Map<String, Object> clientProperties() {
+    Map<String, Object> props = new HashMap<>(clientProperties);
+    props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return props;
+  }
+
+  private Map<String, Object> adminProperties() {
+    return clientProperties();
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  public String schemaRegistryUrl() {
+    return schemaRegistryUrl;
+  }
+
+  public boolean embedded() {
+    return embedded;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public List<String> topics() {
+    return topics.stream().map(TopicSpec::name).toList();
+  }
+
+  @Override
+  public synchronized void close() {
+    while (!started.isEmpty()) {
+      AutoCloseable resource = started.pop();
+      try {
+        resource.close();
+      } catch (Exception e) {
+        log.warn("stopping {} failed: {}", resource.getClass().getSimpleName(), e.toString());
+      }
+    }
+  }
+}

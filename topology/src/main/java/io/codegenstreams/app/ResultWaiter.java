@@ -1,0 +1,63 @@
+package io.codegenstreams.app;
+
+import io.codegenstreams.schemas.CodeGenResult;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * Waits for the result of one request id. Requests and results are both keyed by request id and have the same
+ * partition count, so the result lands on the partition the default partitioner picks for the id: only that
+ * partition is read, from its end as of {@link #open} (before the request is sent), with read_committed.
+ */
+final class ResultWaiter implements AutoCloseable {
+  private final KafkaConsumer<String, CodeGenResult> consumer;
+  private final String requestId;
+
+  private ResultWaiter(KafkaConsumer<String, CodeGenResult> consumer, String requestId) {
+    this.consumer = consumer;
+    this.requestId = requestId;
+  }
+
+  static ResultWaiter open(ConnectionOptions connection, String topic, String requestId) {
+    KafkaConsumer<String, CodeGenResult> consumer = ClientFactory.resultConsumer(connection);
+    try {
+      int partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).size();
+      if (partitions == 0) {
+        throw new IllegalStateException("Topic " + topic + " does not exist at " + connection.bootstrapServers()
+            + ". Start the system with ./codegen run, or point --bootstrap-servers at it.");
+      }
+      int partition = Utils.toPositive(Utils.murmur2(requestId.getBytes(StandardCharsets.UTF_8))) % partitions;
+      TopicPartition tp = new TopicPartition(topic, partition);
+      consumer.assign(List.of(tp));
+      consumer.seekToEnd(List.of(tp));
+      consumer.position(tp, Duration.ofSeconds(30));
+      return new ResultWaiter(consumer, requestId);
+    } catch (RuntimeException e) {
+      consumer.close();
+      throw e;
+    }
+  }
+
+  Optional<CodeGenResult> await(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (ConsumerRecord<String, CodeGenResult> record : consumer.poll(Duration.ofMillis(200))) {
+        if (requestId.equals(record.key()) && record.value() != null) {
+          return Optional.of(record.value());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public void close() {
+    consumer.close();
+  }
+}

@@ -1,0 +1,81 @@
+package io.codegenstreams.app;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {
+        "Start the whole system and serve requests until Ctrl-C.",
+        "Without --bootstrap-servers it starts an embedded Kafka broker (KRaft) and schema registry on 127.0.0.1,",
+        "keeping their data under --data-dir; with it, it uses that cluster and --schema-registry-url."})
+final class RunCommand implements Callable<Integer> {
+
+  @Mixin ConnectionOptions connection;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ".codegen-data",
+      description = "Where the embedded broker and the pipeline keep their state (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--broker-port", defaultValue = "9092", description = "Embedded broker port (default: ${DEFAULT-VALUE}).")
+  int brokerPort;
+
+  @Option(names = "--registry-port", defaultValue = "8081", description = "Embedded schema registry port (default: ${DEFAULT-VALUE}).")
+  int registryPort;
+
+  @Option(names = "--partitions", defaultValue = "12", description = "Partitions of the requests and results topics when they are created (default: ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(names = "--idempotency-window", defaultValue = "PT24H", converter = DurationConverter.class,
+      description = "How long a result answers repeats of its request id: the results topic's retention (default: 24h).")
+  Duration idempotencyWindow;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Pipeline and engine settings (properties): topology keys such as lane.high.max.pending and engine"
+          + " keys such as batch.max.size, default.model. See the README's configuration reference.")
+  Path configFile;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (connection.external() && connection.schemaRegistryUrl == null) {
+      throw new ParameterException(spec.commandLine(), "--bootstrap-servers needs --schema-registry-url as well");
+    }
+    long started = System.nanoTime();
+    CodegenStack.Settings settings = new CodegenStack.Settings(connection, dataDir, brokerPort, registryPort,
+        partitions, idempotencyWindow, PropertiesFile.read(configFile, "--config"));
+    CodegenStack stack = CodegenStack.start(settings);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stack.close();
+      stopped.countDown();
+    }, "codegen-shutdown"));
+    printBanner(spec.commandLine().getOut(), stack, Duration.ofNanos(System.nanoTime() - started));
+    stopped.await();
+    return 0;
+  }
+
+  private static void printBanner(PrintWriter out, CodegenStack stack, Duration startup) {
+    out.printf("codegen-streams is up in %.1f s%n", startup.toMillis() / 1000.0);
+    out.printf("  kafka            %s%s%n", stack.bootstrapServers(), stack.embedded() ? "  (embedded, KRaft)" : "");
+    out.printf("  schema registry  %s%s%n", stack.schemaRegistryUrl(), stack.embedded() ? "  (embedded)" : "");
+    out.printf("  topics           %s%n", String.join(", ", stack.topics()));
+    out.printf("  pipeline         %s, engine ready (%s)%n", stack.pipeline().state(), stack.engine().stats().loadedModels());
+    out.printf("  data             %s%n", stack.dataDir());
+    out.println();
+    out.println("Try, in another terminal:");
+    out.println("  ./codegen submit \"public int max(int a, int b) {\"");
+    out.println("  ./codegen tail");
+    out.println("Ctrl-C stops it.");
+    out.flush();
+  }
+}

@@ -1,0 +1,100 @@
+package io.codegenstreams.app;
+
+import io.codegenstreams.schemas.CodeGenRequest;
+import io.codegenstreams.schemas.CodeGenResult;
+import io.codegenstreams.schemas.Priority;
+import io.codegenstreams.schemas.ResultStatus;
+import io.codegenstreams.serde.internals.AvroJson;
+import io.codegenstreams.topology.CodegenTopics;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "submit", mixinStandardHelpOptions = true,
+    description = {"Produce one request and wait for its result by request id, then print it.",
+        "Exit code 0 when the result is OK, 1 when it is not or when no result arrives within --timeout."})
+final class SubmitCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "PROMPT", description = "The code to complete.")
+  String prompt;
+
+  @Option(names = "--priority", defaultValue = "NORMAL", description = "HIGH, NORMAL or LOW (default: ${DEFAULT-VALUE}).")
+  Priority priority;
+
+  @Option(names = "--model", description = "Model name (default: the pipeline's default model).")
+  String model;
+
+  @Option(names = "--max-new-tokens", defaultValue = "64", description = "Upper bound on generated tokens (default: ${DEFAULT-VALUE}).")
+  int maxNewTokens;
+
+  @Option(names = "--temperature", defaultValue = "0", description = "0 is greedy (default: ${DEFAULT-VALUE}).")
+  float temperature;
+
+  @Option(names = "--top-k", defaultValue = "0", description = "Sample among the k most likely tokens; 0 = off.")
+  int topK;
+
+  @Option(names = "--stop", description = "A stop sequence (repeatable).")
+  List<String> stop = new ArrayList<>();
+
+  @Option(names = "--request-id", description = "Idempotency key (default: a random UUID). Repeating an id returns the stored result.")
+  String requestId;
+
+  @Option(names = "--deadline", converter = DurationConverter.class,
+      description = "Answer TIMEOUT if not served within this long (default: the lane's deadline).")
+  Duration deadline;
+
+  @Option(names = "--timeout", defaultValue = "60s", converter = DurationConverter.class,
+      description = "How long to wait for the result (default: ${DEFAULT-VALUE}).")
+  Duration timeout;
+
+  @Option(names = "--json", description = "Print the whole result record as JSON.")
+  boolean json;
+
+  @Mixin ConnectionOptions connection;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    String id = requestId != null ? requestId : UUID.randomUUID().toString();
+    Instant now = Instant.now();
+    CodeGenRequest request = CodeGenRequest.newBuilder()
+        .setRequestId(id)
+        .setPrompt(prompt)
+        .setModel(model)
+        .setPriority(priority)
+        .setMaxNewTokens(maxNewTokens)
+        .setTemperature(temperature)
+        .setTopK(topK)
+        .setStop(stop)
+        .setDeadline(deadline == null ? null : now.plus(deadline))
+        .setCreatedAt(now)
+        .build();
+    try (ResultWaiter waiter = ResultWaiter.open(connection, CodegenTopics.RESULTS, id);
+         RequestProducer producer = RequestProducer.open(connection)) {
+      producer.send(CodegenTopics.REQUESTS, request);
+      Optional<CodeGenResult> result = waiter.await(timeout);
+      PrintWriter out = spec.commandLine().getOut();
+      if (result.isEmpty()) {
+        spec.commandLine().getErr().printf("No result for request %s within %s. Is the pipeline running (./codegen run)?"
+            + " Wait longer with --timeout.%n", id, timeout);
+        return 1;
+      }
+      CodeGenResult r = result.get();
+      out.println(json ? AvroJson.toJson(r) : ResultText.describe(r));
+      out.flush();
+      return r.getStatus() == ResultStatus.OK ? 0 : 1;
+    }
+  }
+}

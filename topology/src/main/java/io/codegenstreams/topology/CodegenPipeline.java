@@ -1,0 +1,110 @@
+package io.codegenstreams.topology;
+
+import io.codegenstreams.inference.InferenceEngine;
+import io.codegenstreams.schemas.CodeGenRequest;
+import io.codegenstreams.schemas.CodeGenResult;
+import io.codegenstreams.serde.SpecificAvroSerde;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running Kafka Streams application: exactly-once (v2), the topology of {@link CodegenTopology}, the shared
+ * engine. It starts processing only once the engine reports its default model warm, so a new worker takes no
+ * traffic while cold.
+ */
+public final class CodegenPipeline implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CodegenPipeline.class);
+
+  /**
+   * @param clientProperties bootstrap servers and any pass-through client settings (SASL, TLS)
+   * @param schemaRegistryUrl where the serdes find the contracts
+   * @param stateDir where RocksDB stores live
+   * @param streamsOverrides any Kafka Streams setting, applied last
+   */
+  public record Settings(TopologyConfig topology, Map<String, Object> clientProperties, String schemaRegistryUrl,
+                         Path stateDir, Map<String, Object> streamsOverrides) {}
+
+  private final KafkaStreams streams;
+  private final Topology topology;
+
+  private CodegenPipeline(KafkaStreams streams, Topology topology) {
+    this.streams = streams;
+    this.topology = topology;
+  }
+
+  public static CodegenPipeline start(Settings settings, InferenceEngine engine, ModelCatalog models,
+                                      PipelineListener listener, Duration readyTimeout) throws InterruptedException {
+    Map<String, Object> serdeConfig = new HashMap<>(settings.clientProperties());
+    serdeConfig.put("schema.registry.url", settings.schemaRegistryUrl());
+    SpecificAvroSerde<CodeGenRequest> requests = new SpecificAvroSerde<>(CodeGenRequest.class);
+    requests.configure(serdeConfig, false);
+    SpecificAvroSerde<CodeGenResult> results = new SpecificAvroSerde<>(CodeGenResult.class);
+    results.configure(serdeConfig, false);
+    PipelineTopics topics = PipelineTopics.of(settings.topology(), requests, results);
+    Topology topology = CodegenTopology.build(settings.topology(), topics, engine, models, listener);
+
+    engine.whenReady().orTimeout(readyTimeout.toMillis(), TimeUnit.MILLISECONDS).join();
+    KafkaStreams streams = new KafkaStreams(topology, streamsProperties(settings));
+    CountDownLatch running = new CountDownLatch(1);
+    streams.setStateListener((now, before) -> {
+      log.info("pipeline {} -> {}", before, now);
+      if (now == KafkaStreams.State.RUNNING) {
+        running.countDown();
+      }
+    });
+    streams.setUncaughtExceptionHandler(e -> {
+      log.error("stream thread failed; replacing it (its tasks resume from their last commit)", e);
+      return StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+    streams.start();
+    if (!running.await(readyTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      log.warn("pipeline not RUNNING after {}; it keeps trying (state {})", readyTimeout, streams.state());
+    }
+    return new CodegenPipeline(streams, topology);
+  }
+
+  static Properties streamsProperties(Settings settings) {
+    Properties props = new Properties();
+    props.putAll(settings.clientProperties());
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.topology().getString(TopologyConfig.APPLICATION_ID));
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    // Wall-clock punctuators run between polls: a short poll keeps results flowing when no new requests arrive.
+    props.put(StreamsConfig.POLL_MS_CONFIG, 5);
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+    props.putAll(settings.streamsOverrides());
+    return props;
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  public Topology topology() {
+    return topology;
+  }
+
+  @Override
+  public void close() {
+    streams.close(Duration.ofSeconds(30));
+  }
+}

@@ -1,0 +1,60 @@
+package io.codegenstreams.topology;
+
+import io.codegenstreams.inference.InferenceEngine;
+import io.codegenstreams.schemas.Priority;
+import io.codegenstreams.topology.internals.RequestProcessor;
+import io.codegenstreams.topology.internals.ResultsStoreUpdater;
+import io.codegenstreams.topology.internals.StoreNames;
+import java.time.Duration;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Builds the pipeline's topology. A pure function of its arguments, so tests (TopologyTestDriver and the
+ * integration tests) run exactly what production runs.
+ *
+ * <pre>
+ *  codegen.requests ─▶ request-processor ─┬─▶ codegen.results       (results, REJECTED, TIMEOUT, cached repeats)
+ *                       │  lane-high  ┐   └─▶ codegen.requests.dlq  (records that cannot be decoded)
+ *                       │  lane-normal├ windowed RocksDB buffers (changelogged)
+ *                       │  lane-low   ┘
+ *                       │  inflight-index (changelogged)
+ *                       └─ results-store ◀─ codegen.results (read-only; the topic is its changelog)
+ * </pre>
+ */
+public final class CodegenTopology {
+  private CodegenTopology() {}
+
+  public static Topology build(TopologyConfig config, PipelineTopics topics, InferenceEngine engine,
+                               ModelCatalog models, PipelineListener listener) {
+    Topology topology = new Topology();
+    topology.addSource(StoreNames.REQUESTS_SOURCE, topics.requestsRaw().keySerde().deserializer(),
+        topics.requestsRaw().valueSerde().deserializer(), topics.requestsRaw().name());
+    topology.addProcessor(StoreNames.REQUEST_PROCESSOR,
+        () -> new RequestProcessor(config, topics, engine, models, listener), StoreNames.REQUESTS_SOURCE);
+
+    Duration retention = Duration.ofMillis(config.getLong(TopologyConfig.BUFFER_RETENTION_MS));
+    for (Priority lane : Priority.values()) {
+      topology.addStateStore(Stores.windowStoreBuilder(
+          Stores.persistentWindowStore(StoreNames.lane(lane), retention, Duration.ofMillis(1), false),
+          Serdes.String(), Serdes.ByteArray()), StoreNames.REQUEST_PROCESSOR);
+    }
+    topology.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(StoreNames.INFLIGHT_STORE), Serdes.String(), Serdes.ByteArray()),
+        StoreNames.REQUEST_PROCESSOR);
+
+    topology.addReadOnlyStateStore(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.RESULTS_STORE),
+            Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
+        StoreNames.RESULTS_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+        topics.results().name(), StoreNames.RESULTS_STORE_UPDATER, ResultsStoreUpdater::new);
+    topology.connectProcessorAndStateStores(StoreNames.REQUEST_PROCESSOR, StoreNames.RESULTS_STORE);
+
+    topology.addSink(StoreNames.RESULTS_SINK, topics.results().name(), topics.results().keySerde().serializer(),
+        topics.results().valueSerde().serializer(), StoreNames.REQUEST_PROCESSOR);
+    topology.addSink(StoreNames.DLQ_SINK, topics.deadLetters().name(), topics.deadLetters().keySerde().serializer(),
+        topics.deadLetters().valueSerde().serializer(), StoreNames.REQUEST_PROCESSOR);
+    return topology;
+  }
+}

@@ -1,0 +1,39 @@
+package io.codegenstreams.topology;
+
+import io.codegenstreams.schemas.CodeGenResult;
+import io.codegenstreams.schemas.Priority;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Plain counts of what the topology did; thread-safe. */
+public final class PipelineCounters implements PipelineListener {
+  public final LongAdder deadLetters = new LongAdder();
+  public final LongAdder rejected = new LongAdder();
+  public final LongAdder buffered = new LongAdder();
+  public final LongAdder idempotencyHits = new LongAdder();
+  public final LongAdder results = new LongAdder();
+
+  @Override
+  public void onDeadLetter(String reason) {
+    deadLetters.increment();
+  }
+
+  @Override
+  public void onRejected(Priority lane, String category) {
+    rejected.increment();
+  }
+
+  @Override
+  public void onBuffered(Priority lane) {
+    buffered.increment();
+  }
+
+  @Override
+  public void onIdempotencyHit(boolean whileInFlight) {
+    idempotencyHits.increment();
+  }
+
+  @Override
+  public void onResult(Priority lane, CodeGenResult result) {
+    results.increment();
+  }
+}

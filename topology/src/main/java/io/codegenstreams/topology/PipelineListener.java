@@ -1,0 +1,27 @@
+package io.codegenstreams.topology;
+
+import io.codegenstreams.schemas.CodeGenResult;
+import io.codegenstreams.schemas.Priority;
+
+/**
+ * Observability hooks of the topology, called on stream threads: implementations must be cheap and must not block.
+ * The metrics module turns them into Prometheus series; {@link PipelineCounters} keeps plain counts.
+ */
+public interface PipelineListener {
+  /** A record could not be decoded and went to the dead-letter topic. */
+  default void onDeadLetter(String reason) {}
+
+  /** A decodable request was refused without inference. {@code reason} is a short category (invalid, overloaded). */
+  default void onRejected(Priority lane, String category) {}
+
+  /** A request entered a lane buffer. */
+  default void onBuffered(Priority lane) {}
+
+  /** A repeated request id was answered from the idempotency store or attached to the running first copy. */
+  default void onIdempotencyHit(boolean whileInFlight) {}
+
+  /** A result was forwarded to the results topic (within the task's transaction). */
+  default void onResult(Priority lane, CodeGenResult result) {}
+
+  PipelineListener NONE = new PipelineListener() {};
+}

@@ -1,0 +1,98 @@
+package io.codegenstreams.topology;
+
+import io.codegenstreams.schemas.Priority;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+/**
+ * Settings of the streaming topology, in Kafka {@link ConfigDef} style: every key has a constant, a type, a default,
+ * a validator and a doc string. The README's configuration table is generated from {@link #CONFIG}
+ * ({@link ConfigTable}).
+ */
+public final class TopologyConfig extends AbstractConfig {
+
+  public static final String APPLICATION_ID = "application.id";
+  public static final String REQUESTS_TOPIC = "requests.topic";
+  public static final String RESULTS_TOPIC = "results.topic";
+  public static final String DLQ_TOPIC = "dlq.topic";
+  public static final String PROMPT_MAX_BYTES = "prompt.max.bytes";
+  public static final String MAX_NEW_TOKENS_MAX = "max.new.tokens.max";
+  public static final String DISPATCH_INTERVAL_MS = "dispatch.interval.ms";
+  public static final String BUFFER_RETENTION_MS = "buffer.retention.ms";
+  public static final String COMPLETED_RETENTION_MS = "completed.retention.ms";
+
+  private static final String LANE_MAX_PENDING = "lane.%s.max.pending";
+  private static final String LANE_MAX_WAIT_MS = "lane.%s.max.wait.ms";
+  private static final String LANE_DEADLINE_MS = "lane.%s.deadline.ms";
+
+  public static final ConfigDef CONFIG = define();
+
+  public TopologyConfig(Map<String, ?> props) {
+    super(CONFIG, props, false);
+  }
+
+  public static TopologyConfig defaults() {
+    return new TopologyConfig(Map.of());
+  }
+
+  /** {@code lane.<lane>.max.pending}: requests a lane may buffer before new ones are REJECTED as overloaded. */
+  public static String laneMaxPending(Priority lane) {
+    return String.format(LANE_MAX_PENDING, lane.name().toLowerCase(Locale.ROOT));
+  }
+
+  /** {@code lane.<lane>.max.wait.ms}: longest a request may wait in its lane's buffer before it is dispatched. */
+  public static String laneMaxWaitMs(Priority lane) {
+    return String.format(LANE_MAX_WAIT_MS, lane.name().toLowerCase(Locale.ROOT));
+  }
+
+  /** {@code lane.<lane>.deadline.ms}: the deadline given to requests that carry none. */
+  public static String laneDeadlineMs(Priority lane) {
+    return String.format(LANE_DEADLINE_MS, lane.name().toLowerCase(Locale.ROOT));
+  }
+
+  public LaneLimits lane(Priority lane) {
+    return new LaneLimits(lane, getInt(laneMaxPending(lane)), getLong(laneMaxWaitMs(lane)), getLong(laneDeadlineMs(lane)));
+  }
+
+  private static ConfigDef define() {
+    ConfigDef def = new ConfigDef()
+        .define(APPLICATION_ID, Type.STRING, "codegen-streams", new ConfigDef.NonEmptyString(), Importance.HIGH,
+            "Kafka Streams application id: the consumer group of the pipeline and the prefix of its internal topics.")
+        .define(REQUESTS_TOPIC, Type.STRING, CodegenTopics.REQUESTS, new ConfigDef.NonEmptyString(), Importance.HIGH,
+            "Topic clients produce CodeGenRequest records to, keyed by request_id.")
+        .define(RESULTS_TOPIC, Type.STRING, CodegenTopics.RESULTS, new ConfigDef.NonEmptyString(), Importance.HIGH,
+            "Compacted topic of CodeGenResult records keyed by request_id; also the idempotency store. Must have as many partitions as the requests topic.")
+        .define(DLQ_TOPIC, Type.STRING, CodegenTopics.REQUESTS_DLQ, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            "Dead-letter topic for request records that cannot be decoded; they keep their bytes and get headers naming the error.")
+        .define(PROMPT_MAX_BYTES, Type.INT, 8192, Range.between(1, 1 << 20), Importance.MEDIUM,
+            "Largest prompt accepted, in UTF-8 bytes; larger ones are REJECTED.")
+        .define(MAX_NEW_TOKENS_MAX, Type.INT, 256, Range.between(1, 1 << 16), Importance.MEDIUM,
+            "Largest max_new_tokens accepted; requests outside 1..this are REJECTED.")
+        .define(DISPATCH_INTERVAL_MS, Type.LONG, 5L, Range.between(1, 10_000), Importance.LOW,
+            "How often (wall-clock) each task moves buffered requests to the engine and forwards finished results.")
+        .define(BUFFER_RETENTION_MS, Type.LONG, 3_600_000L, Range.atLeast(60_000), Importance.LOW,
+            "Retention of the lanes' windowed RocksDB buffers: entries abandoned longer than this expire. Must exceed every lane's max wait.")
+        .define(COMPLETED_RETENTION_MS, Type.LONG, 600_000L, Range.atLeast(1_000), Importance.LOW,
+            "How long a finished request is remembered in the in-flight index until its result is visible in the results store.");
+    long[][] lanes = {{1_000, 10_000, 30_000}, {5_000, 30_000, 60_000}, {10_000, 120_000, 300_000}};
+    for (Priority lane : Priority.values()) {
+      long[] d = lanes[lane.ordinal()];
+      String name = lane.name();
+      def.define(laneMaxPending(lane), Type.INT, (int) d[0], Range.atLeast(1), Importance.MEDIUM,
+              "Requests the " + name + " lane may buffer (per task); beyond it new ones are REJECTED as overloaded.")
+          .define(laneMaxWaitMs(lane), Type.LONG, d[1], Range.atLeast(1), Importance.MEDIUM,
+              "Longest a " + name + " request may wait in its lane before it reaches the engine; past it the request is answered TIMEOUT.")
+          .define(laneDeadlineMs(lane), Type.LONG, d[2], Range.atLeast(1), Importance.MEDIUM,
+              "Deadline given to " + name + " requests that carry none, counted from their arrival.");
+    }
+    return def;
+  }
+
+  /** One lane's limits. */
+  public record LaneLimits(Priority lane, int maxPending, long maxWaitMs, long defaultDeadlineMs) {}
+}

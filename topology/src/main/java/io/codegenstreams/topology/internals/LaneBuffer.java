@@ -1,0 +1,116 @@
+package io.codegenstreams.topology.internals;
+
+import io.codegenstreams.schemas.CodeGenRequest;
+import io.codegenstreams.topology.TopologyConfig;
+import io.codegenstreams.topology.TopologyConfig.LaneLimits;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * One priority lane of a task: a persistent windowed RocksDB store of the buffered requests' original bytes,
+ * windowed by arrival time (so scans go oldest first and abandoned entries expire with the store's retention),
+ * plus the in-memory queue of those not yet handed to the engine. The store is the truth; the queue is rebuilt
+ * from it after a restart or a rebalance.
+ */
+final class LaneBuffer {
+  private final LaneLimits limits;
+  private final WindowStore<String, byte[]> store;
+  private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+  private int buffered;
+
+  LaneBuffer(LaneLimits limits, WindowStore<String, byte[]> store) {
+    this.limits = limits;
+    this.store = store;
+  }
+
+  LaneLimits limits() {
+    return limits;
+  }
+
+  boolean full() {
+    return buffered >= limits.maxPending();
+  }
+
+  int buffered() {
+    return buffered;
+  }
+
+  int waiting() {
+    return waiting.size();
+  }
+
+  Pending add(CodeGenRequest request, byte[] wireBytes, long arrivalMs) {
+    store.put(request.getRequestId(), wireBytes, arrivalMs);
+    Pending pending = pending(request, arrivalMs);
+    waiting.addLast(pending);
+    buffered++;
+    return pending;
+  }
+
+  /** Forgets a finished request: its buffered copy is deleted (in the same transaction as its result). */
+  void remove(String id, long arrivalMs) {
+    store.put(id, null, arrivalMs);
+    buffered--;
+  }
+
+  Pending peek() {
+    return waiting.peekFirst();
+  }
+
+  Pending poll() {
+    return waiting.pollFirst();
+  }
+
+  /** Removes waiting entries whose time is up and hands each to {@code expired}. */
+  void expire(long nowMs, Consumer<Pending> expired) {
+    for (Iterator<Pending> it = waiting.iterator(); it.hasNext(); ) {
+      Pending p = it.next();
+      if (nowMs >= p.expiresAtMs()) {
+        it.remove();
+        expired.accept(p);
+      }
+    }
+  }
+
+  /**
+   * Rebuilds the waiting queue from the store, oldest first.
+   *
+   * @param decode turns stored bytes back into the request (they decoded once already)
+   */
+  void restore(Function<byte[], CodeGenRequest> decode) {
+    List<Pending> found = new ArrayList<>();
+    try (KeyValueIterator<Windowed<String>, byte[]> all = store.all()) {
+      while (all.hasNext()) {
+        KeyValue<Windowed<String>, byte[]> kv = all.next();
+        if (kv.value != null) {
+          found.add(pending(decode.apply(kv.value), kv.key.window().start()));
+        }
+      }
+    }
+    found.sort(Comparator.comparingLong(Pending::arrivalMs));
+    waiting.clear();
+    waiting.addAll(found);
+    buffered = found.size();
+  }
+
+  private Pending pending(CodeGenRequest request, long arrivalMs) {
+    long maxWaitEnd = arrivalMs + limits.maxWaitMs();
+    long deadline = request.getDeadline() != null
+        ? request.getDeadline().toEpochMilli() : arrivalMs + limits.defaultDeadlineMs();
+    String reason = maxWaitEnd <= deadline
+        ? "waited " + limits.maxWaitMs() + " ms in the " + limits.lane() + " lane without reaching the engine ("
+            + TopologyConfig.laneMaxWaitMs(limits.lane()) + ")"
+        : "deadline passed while waiting in the " + limits.lane() + " lane";
+    return new Pending(request.getRequestId(), limits.lane(), arrivalMs, deadline, Math.min(maxWaitEnd, deadline), reason,
+        request);
+  }
+}

@@ -1,0 +1,256 @@
+package io.codegenstreams.topology.internals;
+
+import io.codegenstreams.inference.GenerationRequest;
+import io.codegenstreams.inference.InferenceEngine;
+import io.codegenstreams.inference.InferenceException;
+import io.codegenstreams.schemas.CodeGenRequest;
+import io.codegenstreams.schemas.CodeGenResult;
+import io.codegenstreams.schemas.Priority;
+import io.codegenstreams.topology.ModelCatalog;
+import io.codegenstreams.topology.PipelineListener;
+import io.codegenstreams.topology.PipelineTopics;
+import io.codegenstreams.topology.TopologyConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The heart of the pipeline, one instance per task: decode (or dead-letter), validate (or reject), answer repeats
+ * from the idempotency store, buffer in a priority lane, and on a wall-clock punctuator hand buffered requests to
+ * the shared engine and forward what finished. The stream thread never waits for inference.
+ */
+public final class RequestProcessor implements Processor<byte[], byte[], Object, Object> {
+  private static final long HOUSEKEEPING_INTERVAL_MS = 200;
+
+  private final TopologyConfig config;
+  private final PipelineTopics topics;
+  private final InferenceEngine engine;
+  private final ModelCatalog models;
+  private final PipelineListener listener;
+
+  private ProcessorContext<Object, Object> context;
+  private RequestDecoder decoder;
+  private RequestValidator validator;
+  private Serializer<CodeGenResult> resultSerializer;
+  private Deserializer<CodeGenResult> resultDeserializer;
+  private final Map<Priority, LaneBuffer> lanes = new EnumMap<>(Priority.class);
+  private KeyValueStore<String, byte[]> inflight;
+  private KeyValueStore<String, byte[]> results;
+  private EngineDispatcher dispatcher;
+  private final Set<String> done = new HashSet<>();
+  private long lastHousekeepingMs;
+
+  public RequestProcessor(TopologyConfig config, PipelineTopics topics, InferenceEngine engine, ModelCatalog models,
+                          PipelineListener listener) {
+    this.config = config;
+    this.topics = topics;
+    this.engine = engine;
+    this.models = models;
+    this.listener = listener;
+  }
+
+  @Override
+  public void init(ProcessorContext<Object, Object> context) {
+    this.context = context;
+    this.decoder = new RequestDecoder(topics.requestSerde().deserializer());
+    this.validator = new RequestValidator(config, models);
+    this.resultSerializer = topics.results().valueSerde().serializer();
+    this.resultDeserializer = topics.results().valueSerde().deserializer();
+    for (Priority lane : Priority.values()) {
+      lanes.put(lane, new LaneBuffer(config.lane(lane), context.getStateStore(StoreNames.lane(lane))));
+    }
+    inflight = context.getStateStore(StoreNames.INFLIGHT_STORE);
+    results = context.getStateStore(StoreNames.RESULTS_STORE);
+    dispatcher = new EngineDispatcher(engine);
+    restore();
+    context.schedule(Duration.ofMillis(config.getLong(TopologyConfig.DISPATCH_INTERVAL_MS)),
+        PunctuationType.WALL_CLOCK_TIME, this::tick);
+  }
+
+  /** After a restart or rebalance: everything buffered and not finished runs (again); finished ones are remembered. */
+  private void restore() {
+    String requestsTopic = topics.requestsRaw().name();
+    lanes.values().forEach(lane -> lane.restore(bytes -> topics.requestSerde().deserializer().deserialize(requestsTopic, bytes)));
+    try (KeyValueIterator<String, byte[]> all = inflight.all()) {
+      while (all.hasNext()) {
+        KeyValue<String, byte[]> kv = all.next();
+        if (InflightEntry.decode(kv.value).state() == InflightEntry.State.DONE) {
+          done.add(kv.key);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void process(Record<byte[], byte[]> record) {
+    long now = context.currentSystemTimeMs();
+    RecordMetadata source = context.recordMetadata().orElseThrow();
+    DecodeOutcome decoded = decoder.decode(source.topic(), record.headers(), record.key(), record.value());
+    if (!decoded.ok()) {
+      context.forward(DeadLetters.of(record, source, decoded.error()), StoreNames.DLQ_SINK);
+      listener.onDeadLetter(decoded.error().getClass().getSimpleName());
+      return;
+    }
+    CodeGenRequest request = decoded.request();
+    Optional<String> problem = validator.problem(decoded.key(), request, now);
+    String id = request.getRequestId() == null || request.getRequestId().isBlank() ? decoded.key() : request.getRequestId();
+    if (problem.isPresent()) {
+      emit(request.getPriority(), Results.rejected(id, request, models.resolve(request.getModel()), problem.get(), now), now);
+      listener.onRejected(request.getPriority(), "invalid");
+      return;
+    }
+    if (answerRepeat(request, now)) {
+      return;
+    }
+    LaneBuffer lane = lanes.get(request.getPriority());
+    if (lane.full()) {
+      emit(request.getPriority(), Results.rejected(id, request, models.resolve(request.getModel()),
+          "the " + request.getPriority() + " lane is full (" + lane.limits().maxPending() + " buffered, "
+              + TopologyConfig.laneMaxPending(request.getPriority()) + "): the pipeline is overloaded, retry later", now), now);
+      listener.onRejected(request.getPriority(), "overloaded");
+      return;
+    }
+    lane.add(request, record.value(), now);
+    inflight.put(id, InflightEntry.buffered(request.getPriority(), now).encode());
+    listener.onBuffered(request.getPriority());
+    dispatch(now);
+  }
+
+  /** A request id seen before: attach it to the running first copy, or answer it from the stored result. */
+  private boolean answerRepeat(CodeGenRequest request, long now) {
+    String id = request.getRequestId();
+    byte[] entryBytes = inflight.get(id);
+    if (entryBytes != null) {
+      InflightEntry entry = InflightEntry.decode(entryBytes);
+      if (entry.state() == InflightEntry.State.BUFFERED) {
+        inflight.put(id, entry.withDuplicate().encode());
+      } else {
+        emit(request.getPriority(), Results.cached(decodeResult(entry.result())), now);
+      }
+      listener.onIdempotencyHit(entry.state() == InflightEntry.State.BUFFERED);
+      return true;
+    }
+    byte[] stored = results.get(id);
+    if (stored != null) {
+      emit(request.getPriority(), Results.cached(decodeResult(stored)), now);
+      listener.onIdempotencyHit(false);
+      return true;
+    }
+    return false;
+  }
+
+  private void tick(long now) {
+    finish(now);
+    if (now - lastHousekeepingMs >= HOUSEKEEPING_INTERVAL_MS) {
+      lastHousekeepingMs = now;
+      for (LaneBuffer lane : lanes.values()) {
+        lane.expire(now, p -> finishWithout(p, Results.timedOut(p.request(), models.resolve(p.request().getModel()),
+            p.expiryReason(), p.arrivalMs(), now), now));
+      }
+      forgetVisibleResults(now);
+    }
+    dispatch(now);
+  }
+
+  /** Hands waiting requests to the engine, HIGH lane first, until the engine refuses more of a lane. */
+  private void dispatch(long now) {
+    for (LaneBuffer lane : lanes.values()) {
+      for (Pending p; (p = lane.peek()) != null; ) {
+        if (now >= p.expiresAtMs()) {
+          lane.poll();
+          finishWithout(p, Results.timedOut(p.request(), models.resolve(p.request().getModel()), p.expiryReason(),
+              p.arrivalMs(), now), now);
+          continue;
+        }
+        EngineDispatcher.Outcome outcome;
+        try {
+          outcome = dispatcher.submit(p, toEngine(p), now);
+        } catch (InferenceException | IllegalArgumentException refused) {
+          lane.poll();
+          finishWithout(p, Results.failed(p.request(), models.resolve(p.request().getModel()),
+              "the engine refused the request: " + refused.getMessage(), p.arrivalMs(), now), now);
+          continue;
+        }
+        if (outcome != EngineDispatcher.Outcome.ACCEPTED) {
+          break;
+        }
+        lane.poll();
+      }
+    }
+  }
+
+  private GenerationRequest toEngine(Pending p) {
+    CodeGenRequest r = p.request();
+    return new GenerationRequest(r.getRequestId(), r.getPrompt(), models.resolve(r.getModel()),
+        io.codegenstreams.inference.Priority.valueOf(r.getPriority().name()), r.getMaxNewTokens(), r.getTemperature(),
+        r.getTopK(), r.getStop(), r.getSeed(), Instant.ofEpochMilli(p.deadlineMs()));
+  }
+
+  private void finish(long now) {
+    for (EngineDispatcher.Finished f : dispatcher.drain()) {
+      Pending p = f.pending();
+      String model = models.resolve(p.request().getModel());
+      CodeGenResult result = f.error() != null
+          ? Results.failed(p.request(), model, "inference failed: " + DeadLetters.reason(f.error()), p.arrivalMs(), now)
+          : Results.fromCompletion(p.request(), f.completion(), f.dispatchedAtMs() - p.arrivalMs(), now);
+      finishWithout(p, result, now);
+    }
+  }
+
+  /** Emits a buffered request's result (and one cached copy per repeat that arrived meanwhile) and unbuffers it. */
+  private void finishWithout(Pending p, CodeGenResult result, long now) {
+    byte[] entryBytes = inflight.get(p.id());
+    InflightEntry entry = entryBytes == null ? InflightEntry.buffered(p.lane(), p.arrivalMs()) : InflightEntry.decode(entryBytes);
+    emit(p.lane(), result, now);
+    for (int i = 0; i < entry.duplicates(); i++) {
+      emit(p.lane(), Results.cached(result), now);
+    }
+    lanes.get(p.lane()).remove(p.id(), p.arrivalMs());
+    inflight.put(p.id(), entry.done(now, resultSerializer.serialize(topics.results().name(), result)).encode());
+    done.add(p.id());
+  }
+
+  /** Finished ids are kept until the results store shows their result (or for completed.retention.ms). */
+  private void forgetVisibleResults(long now) {
+    long retention = config.getLong(TopologyConfig.COMPLETED_RETENTION_MS);
+    done.removeIf(id -> {
+      byte[] bytes = inflight.get(id);
+      boolean forget = bytes == null || results.get(id) != null
+          || now - InflightEntry.decode(bytes).doneAtMs() > retention;
+      if (forget && bytes != null) {
+        inflight.delete(id);
+      }
+      return forget;
+    });
+  }
+
+  private void emit(Priority lane, CodeGenResult result, long now) {
+    context.forward(new Record<>(result.getRequestId(), result, now), StoreNames.RESULTS_SINK);
+    listener.onResult(lane, result);
+  }
+
+  private CodeGenResult decodeResult(byte[] bytes) {
+    return resultDeserializer.deserialize(topics.results().name(), bytes);
+  }
+
+  @Override
+  public void close() {
+    if (dispatcher != null) {
+      dispatcher.cancelAll();
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package io.codegenstreams.topology.internals;
+
+import io.codegenstreams.schemas.CodeGenRequest;
+import io.codegenstreams.topology.ModelCatalog;
+import io.codegenstreams.topology.TopologyConfig;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/** Checks a decoded request; the answer is a reason a person can act on, or empty when it may run. */
+final class RequestValidator {
+  private final int promptMaxBytes;
+  private final int maxNewTokensMax;
+  private final ModelCatalog models;
+
+  RequestValidator(TopologyConfig config, ModelCatalog models) {
+    this.promptMaxBytes = config.getInt(TopologyConfig.PROMPT_MAX_BYTES);
+    this.maxNewTokensMax = config.getInt(TopologyConfig.MAX_NEW_TOKENS_MAX);
+    this.models = models;
+  }
+
+  Optional<String> problem(String key, CodeGenRequest r, long nowMs) {
+    if (r.getRequestId() == null || r.getRequestId().isBlank()) {
+      return Optional.of("request_id is empty: give every request a unique id (it is the idempotency key)");
+    }
+    if (key == null || !key.equals(r.getRequestId())) {
+      return Optional.of("record key '" + key + "' differs from request_id '" + r.getRequestId()
+          + "': produce requests keyed by their request_id");
+    }
+    if (r.getPrompt() == null || r.getPrompt().isEmpty()) {
+      return Optional.of("prompt is empty: there is nothing to complete");
+    }
+    int promptBytes = r.getPrompt().getBytes(StandardCharsets.UTF_8).length;
+    if (promptBytes > promptMaxBytes) {
+      return Optional.of("prompt is " + promptBytes + " bytes, over the limit of " + promptMaxBytes
+          + " (" + TopologyConfig.PROMPT_MAX_BYTES + "): send less context");
+    }
+    if (!models.knows(r.getModel())) {
+      return Optional.of("unknown model '" + r.getModel() + "': use one of " + models.models().stream().sorted().toList()
+          + " or leave model empty for " + models.defaultModel());
+    }
+    if (r.getMaxNewTokens() < 1 || r.getMaxNewTokens() > maxNewTokensMax) {
+      return Optional.of("max_new_tokens " + r.getMaxNewTokens() + " is out of range 1.." + maxNewTokensMax
+          + " (" + TopologyConfig.MAX_NEW_TOKENS_MAX + ")");
+    }
+    if (!(r.getTemperature() >= 0f) || Float.isInfinite(r.getTemperature())) {
+      return Optional.of("temperature " + r.getTemperature() + " must be a finite number >= 0 (0 = greedy)");
+    }
+    if (r.getTopK() < 0) {
+      return Optional.of("top_k " + r.getTopK() + " must be >= 0 (0 = no top-k filter)");
+    }
+    for (String stop : r.getStop()) {
+      if (stop == null || stop.isEmpty()) {
+        return Optional.of("stop sequences must not be empty strings");
+      }
+    }
+    if (r.getDeadline() != null && r.getDeadline().toEpochMilli() <= nowMs) {
+      return Optional.of("deadline " + r.getDeadline() + " had already passed when the request arrived");
+    }
+    return Optional.empty();
+  }
+}

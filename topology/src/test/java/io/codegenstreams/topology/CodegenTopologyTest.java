@@ -1,0 +1,276 @@
+package io.codegenstreams.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.codegenstreams.schemas.CodeGenRequest;
+import io.codegenstreams.schemas.CodeGenResult;
+import io.codegenstreams.schemas.Priority;
+import io.codegenstreams.schemas.ResultStatus;
+import io.codegenstreams.serde.SpecificAvroSerde;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class CodegenTopologyTest {
+  private static final Instant START = Instant.parse("2026-11-24T10:00:00Z");
+
+  private final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+  private final SpecificAvroSerde<CodeGenRequest> requestSerde = serde(CodeGenRequest.class);
+  private final SpecificAvroSerde<CodeGenResult> resultSerde = serde(CodeGenResult.class);
+  private final ScriptedEngine engine = new ScriptedEngine();
+  private final PipelineCounters counters = new PipelineCounters();
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, CodeGenRequest> requests;
+  private TestInputTopic<String, byte[]> rawRequests;
+  private TestInputTopic<String, CodeGenResult> resultsIn;
+  private TestOutputTopic<String, CodeGenResult> results;
+  private TestOutputTopic<byte[], byte[]> deadLetters;
+
+  private <T extends org.apache.avro.specific.SpecificRecord> SpecificAvroSerde<T> serde(Class<T> type) {
+    SpecificAvroSerde<T> serde = new SpecificAvroSerde<>(registry, type);
+    serde.configure(Map.of("schema.registry.url", "http://unused", "auto.register.schemas", true), false);
+    return serde;
+  }
+
+  private void start(Map<String, Object> overrides) {
+    TopologyConfig config = new TopologyConfig(overrides);
+    PipelineTopics topics = PipelineTopics.of(config, requestSerde, resultSerde);
+    ModelCatalog models = new ModelCatalog(java.util.Set.of("java-coder-3m", "java-coder-tiny"), "java-coder-3m");
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "codegen-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    driver = new TopologyTestDriver(CodegenTopology.build(config, topics, engine, models, counters), props, START);
+    requests = driver.createInputTopic(CodegenTopics.REQUESTS, Serdes.String().serializer(), requestSerde.serializer());
+    rawRequests = driver.createInputTopic(CodegenTopics.REQUESTS, Serdes.String().serializer(), Serdes.ByteArray().serializer());
+    resultsIn = driver.createInputTopic(CodegenTopics.RESULTS, Serdes.String().serializer(), resultSerde.serializer());
+    results = driver.createOutputTopic(CodegenTopics.RESULTS, Serdes.String().deserializer(), resultSerde.deserializer());
+    deadLetters = driver.createOutputTopic(CodegenTopics.REQUESTS_DLQ, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+  }
+
+  private void start() {
+    start(Map.of());
+  }
+
+  @AfterEach
+  void close() {
+    if (driver != null) {
+      driver.close();
+    }
+  }
+
+  private static CodeGenRequest.Builder request(String id) {
+    return CodeGenRequest.newBuilder().setRequestId(id).setPrompt("public int max(int a, int b) {")
+        .setCreatedAt(START);
+  }
+
+  private void send(CodeGenRequest r) {
+    requests.pipeInput(r.getRequestId(), r);
+  }
+
+  private void tick() {
+    driver.advanceWallClockTime(Duration.ofMillis(10));
+  }
+
+  private List<CodeGenResult> drainResults() {
+    return results.readValuesToList();
+  }
+
+  @Test
+  void shouldAnswerWithTheEnginesCompletionWhenRequestIsValid() {
+    start();
+    send(request("r1").setPriority(Priority.HIGH).build());
+    tick();
+
+    List<CodeGenResult> out = drainResults();
+    assertThat(out).hasSize(1);
+    CodeGenResult r = out.get(0);
+    assertThat(r.getStatus()).isEqualTo(ResultStatus.OK);
+    assertThat(r.getCompletion()).isEqualTo(ScriptedEngine.completionOf("public int max(int a, int b) {"));
+    assertThat(r.getModel()).isEqualTo("java-coder-3m");
+    assertThat(r.getModelVersion()).isEqualTo("test-1");
+    assertThat(r.getCached()).isFalse();
+    assertThat(r.getInferenceTimeMs()).isEqualTo(5);
+    assertThat(engine.submitted).singleElement()
+        .satisfies(g -> assertThat(g.priority()).isEqualTo(io.codegenstreams.inference.Priority.HIGH));
+  }
+
+  @Test
+  void shouldSendOriginalBytesToDeadLetterTopicWhenValueCannotBeDecoded() {
+    start();
+    byte[] garbage = "not avro at all".getBytes(StandardCharsets.UTF_8);
+    rawRequests.pipeInput(new TestRecord<>("bad-1", garbage, new org.apache.kafka.common.header.internals.RecordHeaders()
+        .add("trace", "t-1".getBytes(StandardCharsets.UTF_8)), START));
+    byte[] unknownSchemaId = {0, 0, 0, 0x7f, 0x7f, 1, 2, 3};
+    rawRequests.pipeInput("bad-2", unknownSchemaId);
+    send(request("good").build());
+    tick();
+
+    List<TestRecord<byte[], byte[]>> dlq = deadLetters.readRecordsToList();
+    assertThat(dlq).hasSize(2);
+    TestRecord<byte[], byte[]> first = dlq.get(0);
+    assertThat(first.value()).isEqualTo(garbage);
+    assertThat(new String(first.key(), StandardCharsets.UTF_8)).isEqualTo("bad-1");
+    assertThat(header(first, "trace")).isEqualTo("t-1");
+    assertThat(header(first, "codegen.dlq.topic")).isEqualTo(CodegenTopics.REQUESTS);
+    assertThat(header(first, "codegen.dlq.partition")).isEqualTo("0");
+    assertThat(header(first, "codegen.dlq.offset")).isEqualTo("0");
+    assertThat(header(first, "codegen.dlq.reason")).isNotBlank();
+    assertThat(header(dlq.get(1), "codegen.dlq.offset")).isEqualTo("1");
+    assertThat(counters.deadLetters.sum()).isEqualTo(2);
+    assertThat(drainResults()).extracting(CodeGenResult::getRequestId).containsExactly("good");
+  }
+
+  private static String header(TestRecord<byte[], byte[]> record, String key) {
+    Header header = record.headers().lastHeader(key);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void shouldRejectWithAReasonWhenRequestIsInvalid() {
+    start(Map.of(TopologyConfig.PROMPT_MAX_BYTES, 40));
+    send(request("empty").setPrompt("").build());
+    send(request("huge").setPrompt("x".repeat(41)).build());
+    send(request("model").setModel("gpt-17").build());
+    send(request("tokens").setMaxNewTokens(0).build());
+    send(request("late").setDeadline(START.minusSeconds(1)).build());
+    requests.pipeInput("other-key", request("keyed").build());
+    tick();
+
+    Map<String, String> errors = new HashMap<>();
+    for (CodeGenResult r : drainResults()) {
+      assertThat(r.getStatus()).isEqualTo(ResultStatus.REJECTED);
+      errors.put(r.getRequestId(), r.getError());
+    }
+    assertThat(errors).containsOnlyKeys("empty", "huge", "model", "tokens", "late", "keyed");
+    assertThat(errors.get("empty")).contains("prompt is empty");
+    assertThat(errors.get("huge")).contains("41 bytes").contains(TopologyConfig.PROMPT_MAX_BYTES);
+    assertThat(errors.get("model")).contains("unknown model 'gpt-17'").contains("java-coder-tiny");
+    assertThat(errors.get("tokens")).contains("max_new_tokens 0");
+    assertThat(errors.get("late")).contains("deadline");
+    assertThat(errors.get("keyed")).contains("record key 'other-key' differs");
+    assertThat(engine.submitted).isEmpty();
+  }
+
+  @Test
+  void shouldRunInferenceOnceWhenTheSameIdArrivesWhileTheFirstIsRunning() {
+    engine.manual();
+    start();
+    send(request("dup").build());
+    send(request("other").build());
+    send(request("dup").build());
+    send(request("dup").build());
+    tick();
+    assertThat(drainResults()).isEmpty();
+
+    engine.completeAll();
+    tick();
+    send(request("dup").build());
+    tick();
+
+    List<CodeGenResult> dup = drainResults().stream().filter(r -> r.getRequestId().equals("dup")).toList();
+    assertThat(dup).hasSize(4);
+    assertThat(dup).extracting(CodeGenResult::getCompletion).containsOnly(dup.get(0).getCompletion());
+    assertThat(dup).extracting(CodeGenResult::getCached).containsExactly(false, true, true, true);
+    assertThat(engine.submittedWithId("dup")).isEqualTo(1);
+  }
+
+  @Test
+  void shouldAnswerFromTheResultsTopicWhenTheIdAlreadyHasAResult() {
+    start();
+    CodeGenResult stored = CodeGenResult.newBuilder().setRequestId("old").setStatus(ResultStatus.OK)
+        .setCompletion(" stored completion").setModel("java-coder-3m").setCompletedAt(START).build();
+    resultsIn.pipeInput("old", stored);
+    send(request("old").build());
+    tick();
+
+    assertThat(drainResults()).singleElement().satisfies(r -> {
+      assertThat(r.getCached()).isTrue();
+      assertThat(r.getCompletion()).isEqualTo(" stored completion");
+    });
+    assertThat(engine.submitted).isEmpty();
+    assertThat(counters.idempotencyHits.sum()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldDispatchTheHighLaneFirstWhenEveryLaneIsWaiting() {
+    engine.manual();
+    engine.refuse(io.codegenstreams.inference.Priority.HIGH);
+    engine.refuse(io.codegenstreams.inference.Priority.NORMAL);
+    engine.refuse(io.codegenstreams.inference.Priority.LOW);
+    start();
+    send(request("low").setPriority(Priority.LOW).build());
+    send(request("normal").setPriority(Priority.NORMAL).build());
+    send(request("high").setPriority(Priority.HIGH).build());
+    for (io.codegenstreams.inference.Priority lane : io.codegenstreams.inference.Priority.values()) {
+      engine.accept(lane);
+    }
+    tick();
+
+    assertThat(engine.submitted).extracting(io.codegenstreams.inference.GenerationRequest::id)
+        .containsExactly("high", "normal", "low");
+  }
+
+  @Test
+  void shouldRejectAsOverloadedWhenTheLaneIsFull() {
+    engine.manual();
+    start(Map.of(TopologyConfig.laneMaxPending(Priority.LOW), 2));
+    send(request("l1").setPriority(Priority.LOW).build());
+    send(request("l2").setPriority(Priority.LOW).build());
+    send(request("l3").setPriority(Priority.LOW).build());
+    send(request("h1").setPriority(Priority.HIGH).build());
+    tick();
+
+    assertThat(drainResults()).singleElement().satisfies(r -> {
+      assertThat(r.getRequestId()).isEqualTo("l3");
+      assertThat(r.getStatus()).isEqualTo(ResultStatus.REJECTED);
+      assertThat(r.getError()).contains("LOW lane is full").contains(TopologyConfig.laneMaxPending(Priority.LOW));
+    });
+    assertThat(engine.submitted).extracting(io.codegenstreams.inference.GenerationRequest::id)
+        .containsExactlyInAnyOrder("l1", "l2", "h1");
+  }
+
+  @Test
+  void shouldAnswerTimeoutWhenTheDeadlinePassesInTheBuffer() {
+    engine.refuse(io.codegenstreams.inference.Priority.NORMAL);
+    start();
+    send(request("slow").setDeadline(START.plusMillis(500)).build());
+    tick();
+    assertThat(drainResults()).isEmpty();
+
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    assertThat(drainResults()).singleElement().satisfies(r -> {
+      assertThat(r.getStatus()).isEqualTo(ResultStatus.TIMEOUT);
+      assertThat(r.getError()).contains("deadline passed");
+      assertThat(r.getQueueTimeMs()).isGreaterThanOrEqualTo(500);
+    });
+    assertThat(engine.submitted).isEmpty();
+  }
+
+  @Test
+  void shouldKeepBufferedRequestsInTheLaneStoreUntilTheirResultIsEmitted() {
+    engine.manual();
+    start();
+    send(request("kept").setPriority(Priority.LOW).build());
+    tick();
+    org.apache.kafka.streams.state.WindowStore<String, byte[]> lane = driver.getWindowStore("lane-low");
+    assertThat(lane.fetch("kept", START.toEpochMilli())).isNotNull();
+
+    engine.completeAll();
+    tick();
+    assertThat(lane.fetch("kept", START.toEpochMilli())).isNull();
+    assertThat(drainResults()).extracting(CodeGenResult::getRequestId).containsExactly("kept");
+  }
+}
