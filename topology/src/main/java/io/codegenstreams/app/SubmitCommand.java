@@ -4,7 +4,7 @@ import io.codegenstreams.schemas.CodeGenRequest;
 import io.codegenstreams.schemas.CodeGenResult;
 import io.codegenstreams.schemas.Priority;
 import io.codegenstreams.schemas.ResultStatus;
-import io.codegenstreams.serde.internals.AvroJson;
+import io.codegenstreams.serde.AvroJson;
 import io.codegenstreams.topology.CodegenTopics;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -68,21 +68,22 @@ final class SubmitCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     String id = requestId != null ? requestId : UUID.randomUUID().toString();
-    Instant now = Instant.now();
-    CodeGenRequest request = CodeGenRequest.newBuilder()
-        .setRequestId(id)
-        .setPrompt(prompt)
-        .setModel(model)
-        .setPriority(priority)
-        .setMaxNewTokens(maxNewTokens)
-        .setTemperature(temperature)
-        .setTopK(topK)
-        .setStop(stop)
-        .setDeadline(deadline == null ? null : now.plus(deadline))
-        .setCreatedAt(now)
-        .build();
     try (ResultWaiter waiter = ResultWaiter.open(connection, CodegenTopics.RESULTS, id);
          RequestProducer producer = RequestProducer.open(connection)) {
+      // created_at is stamped once the clients are connected, so end-to-end latency measures the pipeline
+      Instant now = Instant.now();
+      CodeGenRequest request = CodeGenRequest.newBuilder()
+          .setRequestId(id)
+          .setPrompt(prompt)
+          .setModel(model)
+          .setPriority(priority)
+          .setMaxNewTokens(maxNewTokens)
+          .setTemperature(temperature)
+          .setTopK(topK)
+          .setStop(stop)
+          .setDeadline(deadline == null ? null : now.plus(deadline))
+          .setCreatedAt(now)
+          .build();
       producer.send(CodegenTopics.REQUESTS, request);
       Optional<CodeGenResult> result = waiter.await(timeout);
       PrintWriter out = spec.commandLine().getOut();

@@ -1,7 +1,7 @@
 package io.codegenstreams.app;
 
 import io.codegenstreams.schemas.CodeGenResult;
-import io.codegenstreams.serde.internals.AvroJson;
+import io.codegenstreams.serde.AvroJson;
 import io.codegenstreams.topology.CodegenTopics;
 import java.io.PrintWriter;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import io.codegenstreams.serde.AvroSerdeConfig;
 import io.codegenstreams.serde.RestSchemaRegistryClient;
 import io.codegenstreams.serde.SchemaRegistryClient;
 import io.codegenstreams.serde.internals.AvroDecoder;
-import io.codegenstreams.serde.internals.AvroJson;
+import io.codegenstreams.serde.AvroJson;
 import io.codegenstreams.serde.internals.WireFormat;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
