@@ -4,6 +4,9 @@ import io.codegenstreams.inference.InferenceEngine;
 import io.codegenstreams.schemas.CodeGenRequest;
 import io.codegenstreams.schemas.CodeGenResult;
 import io.codegenstreams.serde.SpecificAvroSerde;
+import io.codegenstreams.topology.internals.CountingProductionExceptionHandler;
+import io.codegenstreams.topology.internals.DeadLetteringProcessingExceptionHandler;
+import io.codegenstreams.topology.internals.ErrorHandlerSupport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -56,7 +59,9 @@ public final class CodegenPipeline implements AutoCloseable {
     Topology topology = CodegenTopology.build(settings.topology(), topics, engine, models, listener);
 
     engine.whenReady().orTimeout(readyTimeout.toMillis(), TimeUnit.MILLISECONDS).join();
-    KafkaStreams streams = new KafkaStreams(topology, streamsProperties(settings));
+    Properties props = streamsProperties(settings);
+    props.put(ErrorHandlerSupport.LISTENER, listener);
+    KafkaStreams streams = new KafkaStreams(topology, props);
     CountDownLatch running = new CountDownLatch(1);
     streams.setStateListener((now, before) -> {
       log.info("pipeline {} -> {}", before, now);
@@ -87,6 +92,9 @@ public final class CodegenPipeline implements AutoCloseable {
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringProcessingExceptionHandler.class);
+    props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, CountingProductionExceptionHandler.class);
+    props.put(ErrorHandlerSupport.DLQ_TOPIC, settings.topology().getString(TopologyConfig.DLQ_TOPIC));
     props.putAll(settings.streamsOverrides());
     return props;
   }

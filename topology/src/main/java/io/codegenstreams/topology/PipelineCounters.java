@@ -11,6 +11,12 @@ public final class PipelineCounters implements PipelineListener {
   public final LongAdder buffered = new LongAdder();
   public final LongAdder idempotencyHits = new LongAdder();
   public final LongAdder results = new LongAdder();
+  public final LongAdder skipped = new LongAdder();
+
+  @Override
+  public void onSkipped(String handler, String reason) {
+    skipped.increment();
+  }
 
   @Override
   public void onDeadLetter(String reason) {

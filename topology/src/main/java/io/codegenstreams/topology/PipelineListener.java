@@ -23,5 +23,11 @@ public interface PipelineListener {
   /** A result was forwarded to the results topic (within the task's transaction). */
   default void onResult(Priority lane, CodeGenResult result) {}
 
+  /**
+   * A Kafka Streams error handler decided to skip a record instead of failing the task ({@code handler} is
+   * {@code processing} or {@code production}); the record went to the dead-letter topic where its bytes allow.
+   */
+  default void onSkipped(String handler, String reason) {}
+
   PipelineListener NONE = new PipelineListener() {};
 }
