@@ -39,11 +39,16 @@ public final class FakeEngines {
     }
 
     public static InferenceEngine start(FakeBackend fake, Map<String, Object> overrides) throws Exception {
-        Map<String, Object> m = base();
-        m.putAll(overrides);
-        InferenceEngine engine = InferenceEngines.create(new EngineConfig(m), List.of(fake));
+        InferenceEngine engine = create(fake, overrides);
         engine.whenReady().get(30, TimeUnit.SECONDS);
         return engine;
+    }
+
+    /** Without waiting for readiness. */
+    public static InferenceEngine create(FakeBackend fake, Map<String, Object> overrides) {
+        Map<String, Object> m = base();
+        m.putAll(overrides);
+        return InferenceEngines.create(new EngineConfig(m), List.of(fake));
     }
 
     public static GenerationRequest req(String prompt, Priority p, int maxNew) {

@@ -11,26 +11,30 @@ import io.codegenstreams.inference.spi.StepControl;
 import io.codegenstreams.inference.spi.StepTerminatedException;
 
 import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * KV-cache batch on ONNX Runtime, per the model's ONNX contract (inputs {@code input_ids}, {@code position_ids},
  * {@code attention_mask}, {@code past_key_values}; outputs {@code logits}, {@code present_key_values}).
  *
- * <p>Copy discipline, the point of this class:
+ * <p>Copy discipline, the point of this class. The KV tensor lives in two Java direct buffers used in turn:
+ * a step reads {@code past_key_values} from one and ONNX Runtime writes {@code present_key_values} straight into
+ * the other (a pinned output), which is the next step's past. So while the batch is unchanged no KV byte is
+ * copied in Java. Rows are slots:
  * <ul>
- *   <li>While the batch composition is unchanged, {@code present_key_values} of a step is fed back as the next
- *   step's {@code past_key_values} as it is: the native tensor never crosses into Java.</li>
- *   <li>A sequence that leaves becomes a dead row (fed a dummy token, fully masked) until the dead rows reach a
- *   quarter of the batch, or until a rebuild happens anyway; then the live rows are compacted.</li>
- *   <li>Sequences that join are prefilled in their own run (left-padded, empty past), and only then is the
- *   combined tensor rebuilt once: live rows of the decode output plus the new rows, right-aligned, with the
- *   sequence axis trimmed to the longest row.</li>
- *   <li>A batch of only new sequences takes the prefill output as its past without any copy.</li>
+ *   <li>a sequence that leaves frees its slot (a dead row: dummy token, fully masked);</li>
+ *   <li>sequences that join are prefilled in their own run, then each is copied into a free slot (only its own
+ *   rows of KV, right-aligned; the slot's older columns are hidden by the mask);</li>
+ *   <li>the whole tensor is rebuilt (live rows and joiners copied into the other buffer, the sequence axis
+ *   trimmed to the longest row) only when there are not enough free slots, when a joiner is longer than the
+ *   sequence axis, when half the rows are dead, or when the axis outgrew the longest live row.</li>
  * </ul>
  */
 final class OrtBatchSession implements BatchSession {
@@ -42,13 +46,12 @@ final class OrtBatchSession implements BatchSession {
     private final int vocab;
     private final int context;
 
-    private OrtSession.Result pastOwner;   // owns `past` when it is a run's output
-    private OnnxTensor past;               // [L,2,B,H,T,hd], or null when empty
-    private FloatBuffer pastRoot;          // direct buffer behind `past` when we built it
-    private FloatBuffer spareRoot;         // a previous buffer, reused by the next rebuild
+    private final FloatBuffer[] bufs = new FloatBuffer[2];
+    private int cur;                        // bufs[cur] holds the past [L,2,B,H,T,hd]
     private long[] rowIds = new long[0];
-    private int[] rowLen = new int[0];     // tokens held per row
-    private int pastLen;                   // T
+    private int[] rowLen = new int[0];      // tokens held per row
+    private int batch;                      // B
+    private int pastLen;                    // T
     private int dead;
     private final Map<Long, Integer> rowOf = new HashMap<>();
 
@@ -65,7 +68,7 @@ final class OrtBatchSession implements BatchSession {
         float[][] out = new float[rows.size()][];
         List<Integer> cached = new ArrayList<>();
         List<Integer> fresh = new ArrayList<>();
-        boolean[] keep = new boolean[rowIds.length];
+        boolean[] keep = new boolean[batch];
         for (int i = 0; i < rows.size(); i++) {
             SequenceView s = rows.get(i);
             Integer r = rowOf.get(s.id());
@@ -84,7 +87,7 @@ final class OrtBatchSession implements BatchSession {
                 }
                 return out;
             }
-            for (int r = 0; r < rowIds.length; r++) {
+            for (int r = 0; r < batch; r++) {
                 if (!keep[r] && rowIds[r] != DEAD) {
                     rowOf.remove(rowIds[r]);
                     rowIds[r] = DEAD;
@@ -92,21 +95,19 @@ final class OrtBatchSession implements BatchSession {
                 }
             }
             decode(rows, cached, out, control);
-            if (!fresh.isEmpty()) {
-                Prefill p = prefill(rows, fresh, out, control);
-                try {
-                    rebuild(p, rows, fresh);
-                } finally {
-                    p.result.close();
-                }
-            } else if (dead > 0 && dead * 4 >= rowIds.length) {
+            Prefill p = fresh.isEmpty() ? null : prefill(rows, fresh, out, control);
+            if (p != null && !place(p, rows, fresh)) {
+                rebuild(p, rows, fresh);
+            } else if (dead > 0 && dead * 2 >= batch || pastLen - maxLive() > Math.max(32, maxLive() / 2)) {
                 rebuild(null, rows, fresh);
             }
             return out;
         } catch (OrtException e) {
+            clear();
             throw translate(e, control);
         } catch (OutOfMemoryError e) {
-            throw new BackendException("out of memory building the KV cache: " + e.getMessage(), e, true);
+            clear();
+            throw new BackendException("out of memory for the KV cache: " + e.getMessage(), e, true);
         } finally {
             control.clear();
         }
@@ -116,15 +117,25 @@ final class OrtBatchSession implements BatchSession {
         if (control.isCancelled()) {
             return new StepTerminatedException("step terminated: " + e.getMessage(), e);
         }
-        String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
         boolean oom = m.contains("out of memory") || m.contains("bad_alloc") || m.contains("failed to allocate");
         return new BackendException("ONNX Runtime step failed: " + e.getMessage(), e, oom);
     }
 
-    /** One decode step over every row of the current tensor; dead rows get token 0, fully masked. */
+    private int maxLive() {
+        int m = 0;
+        for (int r = 0; r < batch; r++) {
+            if (rowIds[r] != DEAD) {
+                m = Math.max(m, rowLen[r]);
+            }
+        }
+        return m;
+    }
+
+    /** One decode step over every row; dead rows get token 0, fully masked. Output goes to the other buffer. */
     private void decode(List<? extends SequenceView> rows, List<Integer> cached, float[][] out, StepControl control)
             throws OrtException {
-        int b = rowIds.length;
+        int b = batch;
         int t = pastLen + 1;
         long[] ids = new long[b];
         long[] pos = new long[b];
@@ -144,24 +155,26 @@ final class OrtBatchSession implements BatchSession {
                 mask[(r + 1) * t - 1] = 1L;
             }
         }
-        OrtSession.Result result = run(ids, pos, new long[]{b, 1}, mask, new long[]{b, t}, past, control);
-        float[] logits = ((OnnxTensor) result.get("logits").get()).getFloatBuffer().array();
+        int next = 1 - cur;
+        ensure(next, kv.floats(b, t));
+        float[] logits = run(ids, pos, new long[]{b, 1}, mask, new long[]{b, t}, view(cur, b, pastLen),
+                view(next, b, t), b, control);
         for (int r = 0; r < b; r++) {
             if (rowToInput[r] >= 0) {
                 out[rowToInput[r]] = Arrays.copyOfRange(logits, r * vocab, (r + 1) * vocab);
                 rowLen[r]++;
             }
         }
-        replacePast(result, (OnnxTensor) result.get("present_key_values").get(), null);
+        cur = next;
         pastLen = t;
     }
 
-    private record Prefill(OrtSession.Result result, OnnxTensor present, int seq) {
+    private record Prefill(FloatBuffer present, int rows, int seq) {
     }
 
-    /** Prefills new rows in their own run (left-padded, empty past). */
-    private Prefill prefill(List<? extends SequenceView> rows, List<Integer> fresh, float[][] out, StepControl control)
-            throws OrtException {
+    /** Prefills new rows in their own run (left-padded, empty past) into {@code target} (a buffer index). */
+    private Prefill prefill(List<? extends SequenceView> rows, List<Integer> fresh, float[][] out,
+                            StepControl control, int target) throws OrtException {
         int f = fresh.size();
         int s = 0;
         for (int i : fresh) {
@@ -180,24 +193,34 @@ final class OrtBatchSession implements BatchSession {
                 mask[j * s + pad + k] = 1L;
             }
         }
-        try (OnnxTensor emptyPast = OnnxTensor.createTensor(env, FloatBuffer.allocate(0), kv.shape(f, 0))) {
-            OrtSession.Result result = run(ids, pos, new long[]{f, s}, mask, new long[]{f, s}, emptyPast, control);
-            float[] logits = ((OnnxTensor) result.get("logits").get()).getFloatBuffer().array();
-            for (int j = 0; j < f; j++) {
-                out[fresh.get(j)] = Arrays.copyOfRange(logits, j * vocab, (j + 1) * vocab);
-            }
-            return new Prefill(result, (OnnxTensor) result.get("present_key_values").get(), s);
+        FloatBuffer present;
+        if (target >= 0) {
+            ensure(target, kv.floats(f, s));
+            present = view(target, f, s);
+        } else {
+            present = KvLayout.allocate(kv.floats(f, s)).limit((int) kv.floats(f, s)).slice();
         }
+        float[] logits = run(ids, pos, new long[]{f, s}, mask, new long[]{f, s}, FloatBuffer.allocate(0), present, f,
+                control);
+        for (int j = 0; j < f; j++) {
+            out[fresh.get(j)] = Arrays.copyOfRange(logits, j * vocab, (j + 1) * vocab);
+        }
+        return new Prefill(present, f, s);
     }
 
-    /** A batch of only new rows: the prefill output becomes the past as it is. */
+    private Prefill prefill(List<? extends SequenceView> rows, List<Integer> fresh, float[][] out, StepControl control)
+            throws OrtException {
+        return prefill(rows, fresh, out, control, -1);
+    }
+
+    /** A batch of only new rows: the prefill output is written straight into the past buffer. */
     private void prefillAsPast(List<? extends SequenceView> rows, List<Integer> fresh, float[][] out,
                                StepControl control) throws OrtException {
-        Prefill p = prefill(rows, fresh, out, control);
-        replacePast(p.result, p.present, null);
-        rowIds = new long[fresh.size()];
-        rowLen = new int[fresh.size()];
-        for (int j = 0; j < fresh.size(); j++) {
+        Prefill p = prefill(rows, fresh, out, control, cur);
+        batch = fresh.size();
+        rowIds = new long[batch];
+        rowLen = new int[batch];
+        for (int j = 0; j < batch; j++) {
             SequenceView s = rows.get(fresh.get(j));
             rowIds[j] = s.id();
             rowLen[j] = s.length();
@@ -207,46 +230,56 @@ final class OrtBatchSession implements BatchSession {
         dead = 0;
     }
 
-    /** Builds a new past tensor from the live rows of the current one plus the prefilled rows (if any). */
-    private void rebuild(Prefill p, List<? extends SequenceView> rows, List<Integer> fresh) throws OrtException {
-        int live = rowIds.length - dead;
-        int nb = live + (p == null ? 0 : fresh.size());
-        int nt = 0;
-        for (int r = 0; r < rowIds.length; r++) {
-            if (rowIds[r] != DEAD) {
-                nt = Math.max(nt, rowLen[r]);
+    /** Copies prefilled rows into free slots of the current past. False when they do not fit. */
+    private boolean place(Prefill p, List<? extends SequenceView> rows, List<Integer> fresh) {
+        if (p.seq > pastLen || dead < fresh.size()) {
+            return false;
+        }
+        FloatBuffer dst = view(cur, batch, pastLen);
+        int r = 0;
+        for (int j = 0; j < fresh.size(); j++) {
+            while (rowIds[r] != DEAD) {
+                r++;
             }
+            SequenceView s = rows.get(fresh.get(j));
+            kv.copyRow(p.present, p.rows, p.seq, j, dst, batch, pastLen, r, s.length());
+            rowIds[r] = s.id();
+            rowLen[r] = s.length();
+            rowOf.put(s.id(), r);
+            dead--;
         }
-        if (p != null) {
-            nt = Math.max(nt, p.seq);
-        }
-        long floats = kv.floats(nb, nt);
-        FloatBuffer root = spareRoot != null && spareRoot.capacity() >= floats ? spareRoot : KvLayout.allocate(floats);
-        spareRoot = null;
-        FloatBuffer dst = root.clear().limit((int) floats).slice();
+        return true;
+    }
+
+    /** Rebuilds the past in the other buffer from the live rows plus the prefilled rows (if any). */
+    private void rebuild(Prefill p, List<? extends SequenceView> rows, List<Integer> fresh) {
+        int live = batch - dead;
+        int nb = live + (p == null ? 0 : fresh.size());
+        int nt = Math.max(maxLive(), p == null ? 0 : p.seq);
+        int next = 1 - cur;
+        ensure(next, kv.floats(nb, nt + 1));
+        FloatBuffer src = view(cur, batch, pastLen);
+        FloatBuffer dst = view(next, nb, nt);
         long[] newIds = new long[nb];
         int[] newLen = new int[nb];
-        int b = rowIds.length;
         int row = 0;
-        FloatBuffer src = past.getFloatBuffer();
-        for (int r = 0; r < b; r++) {
+        for (int r = 0; r < batch; r++) {
             if (rowIds[r] != DEAD) {
-                kv.copyRow(src, b, pastLen, r, dst, nb, nt, row, rowLen[r]);
+                kv.copyRow(src, batch, pastLen, r, dst, nb, nt, row, rowLen[r]);
                 newIds[row] = rowIds[r];
                 newLen[row++] = rowLen[r];
             }
         }
         if (p != null) {
-            FloatBuffer psrc = p.present.getFloatBuffer();
             for (int j = 0; j < fresh.size(); j++) {
                 SequenceView s = rows.get(fresh.get(j));
-                kv.copyRow(psrc, fresh.size(), p.seq, j, dst, nb, nt, row, s.length());
+                kv.copyRow(p.present, p.rows, p.seq, j, dst, nb, nt, row, s.length());
                 newIds[row] = s.id();
                 newLen[row++] = s.length();
             }
         }
-        OnnxTensor tensor = OnnxTensor.createTensor(env, dst, kv.shape(nb, nt));
-        replacePast(null, tensor, root);
+        cur = next;
+        batch = nb;
         rowIds = newIds;
         rowLen = newLen;
         rowOf.clear();
@@ -257,11 +290,15 @@ final class OrtBatchSession implements BatchSession {
         dead = 0;
     }
 
-    private OrtSession.Result run(long[] ids, long[] pos, long[] idShape, long[] mask, long[] maskShape,
-                                  OnnxTensor pastTensor, StepControl control) throws OrtException {
-        OnnxTensor tIds = OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(ids), idShape);
-        OnnxTensor tPos = OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(pos), idShape);
-        OnnxTensor tMask = OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(mask), maskShape);
+    /** Runs the graph; {@code present} (a direct buffer) receives present_key_values. Returns the logits. */
+    private float[] run(long[] ids, long[] pos, long[] idShape, long[] mask, long[] maskShape, FloatBuffer past,
+                        FloatBuffer present, int b, StepControl control) throws OrtException {
+        int pastSeq = (int) (past.remaining() / Math.max(1, kv.floats(b, 1)));
+        OnnxTensor tIds = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), idShape);
+        OnnxTensor tPos = OnnxTensor.createTensor(env, LongBuffer.wrap(pos), idShape);
+        OnnxTensor tMask = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), maskShape);
+        OnnxTensor tPast = OnnxTensor.createTensor(env, past, kv.shape(b, pastSeq));
+        OnnxTensor tPresent = OnnxTensor.createTensor(env, present, kv.shape(b, pastSeq + (int) idShape[1]));
         try (OrtSession.RunOptions options = new OrtSession.RunOptions()) {
             control.onCancel(() -> {
                 try {
@@ -271,35 +308,41 @@ final class OrtBatchSession implements BatchSession {
                 }
             });
             Map<String, OnnxTensor> in = Map.of("input_ids", tIds, "position_ids", tPos, "attention_mask", tMask,
-                    "past_key_values", pastTensor);
-            return session.run(in, options);
+                    "past_key_values", tPast);
+            try (OrtSession.Result result = session.run(in, Set.of("logits"),
+                    Map.of("present_key_values", tPresent), options)) {
+                return ((OnnxTensor) result.get("logits").get()).getFloatBuffer().array();
+            }
         } finally {
             control.clear();
             tIds.close();
             tPos.close();
             tMask.close();
+            tPast.close();
+            tPresent.close();
         }
     }
 
-    private void replacePast(OrtSession.Result owner, OnnxTensor tensor, FloatBuffer root) {
-        if (pastOwner != null) {
-            pastOwner.close();
-        } else if (past != null) {
-            past.close();
+    private void ensure(int i, long floats) {
+        if (bufs[i] == null || bufs[i].capacity() < floats) {
+            bufs[i] = null;
+            bufs[i] = KvLayout.allocate(floats);
         }
-        if (pastRoot != null) {
-            spareRoot = pastRoot;
+    }
+
+    private FloatBuffer view(int i, int b, int t) {
+        int n = (int) kv.floats(b, t);
+        if (n == 0) {
+            return FloatBuffer.allocate(0);
         }
-        pastOwner = owner;
-        past = tensor;
-        pastRoot = root;
+        return bufs[i].duplicate().clear().limit(n).slice();
     }
 
     private void clear() {
-        replacePast(null, null, null);
         rowIds = new long[0];
         rowLen = new int[0];
         rowOf.clear();
+        batch = 0;
         pastLen = 0;
         dead = 0;
     }
@@ -311,12 +354,13 @@ final class OrtBatchSession implements BatchSession {
 
     @Override
     public long kvBytes() {
-        return past == null ? 0 : kv.floats(rowIds.length, pastLen) * 4;
+        return kv.floats(batch, pastLen) * 4;
     }
 
     @Override
     public void close() {
         clear();
-        spareRoot = null;
+        bufs[0] = null;
+        bufs[1] = null;
     }
 }

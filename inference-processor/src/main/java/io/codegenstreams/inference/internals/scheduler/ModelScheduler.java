@@ -370,16 +370,19 @@ public final class ModelScheduler {
         long end = System.nanoTime();
         int produced = 0;
         List<Sequence> done = new ArrayList<>();
+        List<Runnable> completions = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             Sequence s = rows.get(i);
             StepRunner.Failure f = result.failures().get(s);
             if (f != null) {
-                finisher.finish(s, f.status(), null, f.reason(), 0, version, end);
+                completions.add(() -> finisher.finish(s, f.status(), null, f.reason(), 0, version, end));
                 done.add(s);
                 continue;
             }
             produced++;
-            if (sample(s, result.logits()[i], end)) {
+            Runnable finish = sample(s, result.logits()[i], end);
+            if (finish != null) {
+                completions.add(finish);
                 done.add(s);
             }
         }
@@ -398,30 +401,29 @@ public final class ModelScheduler {
         } finally {
             lock.unlock();
         }
+        // complete only after the batch state is updated: a caller that sees its completion sees an idle model
+        completions.forEach(Runnable::run);
     }
 
-    /** Samples the next token and finishes the sequence if it is done. Returns true when finished. */
-    private boolean sample(Sequence s, float[] logits, long now) {
+    /** Samples the next token; returns how to finish the sequence if it is done, else null. */
+    private Runnable sample(Sequence s, float[] logits, long now) {
         int token = s.sampler.next(logits);
         s.append(token);
         int generated = s.generated();
         if (token == info.eosTokenId()) {
-            finisher.finish(s, CompletionStatus.OK, FinishReason.STOP, null, 1, version, now);
-            return true;
+            return () -> finisher.finish(s, CompletionStatus.OK, FinishReason.STOP, null, 1, version, now);
         }
         int stopLen = s.stops.isEmpty() ? 0 : s.stops.matchAtEnd(s.tokens(), s.promptLength(), s.length());
         if (stopLen > 0) {
-            finisher.finish(s, CompletionStatus.OK, FinishReason.STOP, null, stopLen, version, now);
-            return true;
+            return () -> finisher.finish(s, CompletionStatus.OK, FinishReason.STOP, null, stopLen, version, now);
         }
         if (generated >= s.request().maxNewTokens() || s.length() > info.contextLength()) {
-            finisher.finish(s, CompletionStatus.OK, FinishReason.LENGTH, null, 0, version, now);
-            return true;
+            return () -> finisher.finish(s, CompletionStatus.OK, FinishReason.LENGTH, null, 0, version, now);
         }
         if (s.expired(now)) {
-            finisher.finish(s, CompletionStatus.TIMEOUT, null, "deadline passed while running", 0, version, now);
-            return true;
+            return () -> finisher.finish(s, CompletionStatus.TIMEOUT, null, "deadline passed while running", 0,
+                    version, now);
         }
-        return false;
+        return null;
     }
 }

@@ -100,6 +100,50 @@ class OrtBatchSessionTest {
     }
 
     @Test
+    void shouldGenerateSameGreedyTokensWhenManySequencesChurnThroughSlots() throws Exception {
+        java.util.Random rnd = new java.util.Random(7);
+        int n = 14;
+        int[] start = new int[n];
+        int[] len = new int[n];
+        for (int i = 0; i < n; i++) {
+            start[i] = rnd.nextInt(30);
+            len[i] = 1 + rnd.nextInt(30);
+        }
+        List<TestSeq> seqs = new ArrayList<>();
+        List<List<Integer>> got = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            seqs.add(new TestSeq(500 + i, prompt(i % PROMPTS.length)));
+            got.add(new ArrayList<>());
+        }
+        try (BatchSession s = backend.openSession()) {
+            for (int step = 0; step < 70; step++) {
+                List<TestSeq> rows = new ArrayList<>();
+                List<Integer> which = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    if (step >= start[i] && got.get(i).size() < len[i]) {
+                        rows.add(seqs.get(i));
+                        which.add(i);
+                    }
+                }
+                java.util.Collections.shuffle(rows, new java.util.Random(step)); // row order must not matter
+                java.util.Collections.shuffle(which, new java.util.Random(step));
+                if (rows.isEmpty()) {
+                    continue;
+                }
+                float[][] logits = s.step(rows, new StepControl());
+                for (int r = 0; r < rows.size(); r++) {
+                    int t = Sampler.argmax(logits[r]);
+                    got.get(which.get(r)).add(t);
+                    rows.get(r).append(t);
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            assertThat(got.get(i)).as("sequence %d", i).isEqualTo(alone(i % PROMPTS.length, len[i]));
+        }
+    }
+
+    @Test
     void shouldReturnSameLogitsWhenStepRepeatedAfterReset() throws Exception {
         try (BatchSession s = backend.openSession()) {
             TestSeq seq = new TestSeq(1, prompt(0));
