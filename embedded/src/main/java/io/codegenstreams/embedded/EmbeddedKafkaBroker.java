@@ -32,6 +32,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
   private static final int NODE_ID = 1;
   private static final String CONTROLLER_PORT_FILE = "controller.port";
+  /**
+   * Transactions v1 (KIP-98). With v2 (KIP-890) on this single node, the first batches of every transaction of an
+   * exactly-once Streams producer are refused once with a retriable OutOfOrderSequenceException (KAFKA-18202) and
+   * retried after retry.backoff.ms, which adds that back-off to commit latency. Production clusters choose their own.
+   */
+  private static final short TRANSACTION_VERSION = 1;
 
   private final Path logDir;
   private final int port;
@@ -158,6 +164,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
           .setMetadataLogDirectory(config.metadataLogDir())
           .addDirectory(logDir.toString())
           .setIgnoreFormatted(true)
+          .setFeatureLevel("transaction.version", TRANSACTION_VERSION)
           .run();
     } catch (Exception e) {
       throw new EmbeddedRuntimeException("Cannot format Kafka storage in " + logDir + ": " + e.getMessage(), e);

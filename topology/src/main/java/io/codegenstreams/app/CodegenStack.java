@@ -141,6 +141,11 @@ public final class CodegenStack implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (engine != null) {
+      var stats = engine.stats();
+      log.info("engine served {} requests ({} tokens, {} decode steps) in this process", stats.requestsCompleted(),
+          stats.tokensGenerated(), stats.inferences());
+    }
     while (!started.isEmpty()) {
       AutoCloseable resource = started.pop();
       try {
