@@ -12,7 +12,7 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 /**
  * Settings of the streaming topology, in Kafka {@link ConfigDef} style: every key has a constant, a type, a default,
  * a validator and a doc string. The README's configuration table is generated from {@link #CONFIG}
- * ({@link ConfigTable}).
+ * ({@link ReadmeSections}).
  */
 public final class TopologyConfig extends AbstractConfig {
 
