@@ -1,0 +1,94 @@
+package io.codegenstreams.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.codegenstreams.app.CodegenCommand;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code codegen run} as its own process on embedded defaults, driven by {@code codegen submit} as a user would. */
+@Tag("integration")
+class CodegenCommandIT {
+
+  @TempDir Path dir;
+
+  private record Outcome(int exitCode, String out, String err) {}
+
+  private static Outcome codegen(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = CodegenCommand.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    return new Outcome(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void shouldServeSubmittedRequestsWhenRunStartsTheEmbeddedStack() throws Exception {
+    Path config = Files.writeString(dir.resolve("tiny.properties"),
+        "models=java-coder-tiny\ndefault.model=java-coder-tiny\nwarmup.batch.sizes=1\n");
+    long started = System.nanoTime();
+    try (CodegenProcess run = CodegenProcess.start(dir.resolve("logs"), "run", "run", "--data-dir",
+        dir.resolve("data").toString(), "--broker-port", "0", "--registry-port", "0", "--config", config.toString())) {
+      run.awaitOutput("Ctrl-C stops it.", Duration.ofMinutes(2));
+      System.out.printf("codegen run: up in %.1f s (process start to banner)%n", (System.nanoTime() - started) / 1e9);
+      String banner = run.stdout();
+      String bootstrap = find(banner, "kafka\\s+(\\S+)");
+      String registry = find(banner, "schema registry\\s+(\\S+)");
+
+      Outcome first = codegen("submit", "public int max(int a, int b) {", "--request-id", "cli-1", "--max-new-tokens", "8",
+          "--bootstrap-servers", bootstrap, "--schema-registry-url", registry, "--timeout", "60s");
+      assertThat(first.exitCode()).as(first.err()).isZero();
+      assertThat(first.out()).contains("-- OK | request cli-1 | model java-coder-tiny").contains("8 tokens (length)");
+
+      Outcome repeat = codegen("submit", "public int max(int a, int b) {", "--request-id", "cli-1", "--json",
+          "--bootstrap-servers", bootstrap, "--schema-registry-url", registry);
+      assertThat(repeat.exitCode()).isZero();
+      assertThat(repeat.out()).contains("\"request_id\":\"cli-1\"").contains("\"cached\":true");
+
+      Outcome rejected = codegen("submit", "x", "--max-new-tokens", "100000",
+          "--bootstrap-servers", bootstrap, "--schema-registry-url", registry);
+      assertThat(rejected.exitCode()).isEqualTo(1);
+      assertThat(rejected.out()).contains("REJECTED: max_new_tokens 100000 is out of range");
+
+      assertThat(run.terminate(Duration.ofSeconds(60))).isIn(0, 143);
+    }
+  }
+
+  @Test
+  void shouldExitWithOneLineNamingTheOptionWhenTheBrokerPortIsTaken() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      Outcome outcome = codegen("run", "--data-dir", dir.resolve("data").toString(),
+          "--broker-port", Integer.toString(taken.getLocalPort()));
+
+      assertThat(outcome.exitCode()).isEqualTo(1);
+      assertThat(outcome.err().strip()).doesNotContain("\n")
+          .contains("Port " + taken.getLocalPort()).contains("--broker-port");
+    }
+  }
+
+  @Test
+  void shouldExitWithUsageCodeWhenAnOptionIsUnknown() {
+    Outcome outcome = codegen("submit", "x", "--no-such-option");
+    assertThat(outcome.exitCode()).isEqualTo(2);
+    assertThat(outcome.err()).contains("Unknown option: '--no-such-option'");
+  }
+
+  private static String find(String text, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(text);
+    assertThat(m.find()).as("'" + regex + "' in:\n" + text).isTrue();
+    return m.group(1);
+  }
+}
