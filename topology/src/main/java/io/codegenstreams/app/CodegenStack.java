@@ -55,8 +55,11 @@ public final class CodegenStack implements AutoCloseable {
     CodegenStack stack = new CodegenStack(settings);
     try {
       stack.startInfrastructure(settings);
-      TopologyConfig topologyConfig = new TopologyConfig(settings.config());
-      stack.topics = CodegenTopics.specs(topologyConfig, settings.partitions(), settings.idempotencyWindow());
+      Map<String, Object> topologyProps = new HashMap<>(settings.config());
+      topologyProps.putIfAbsent(TopologyConfig.IDEMPOTENCY_WINDOW_MS, settings.idempotencyWindow().toMillis());
+      TopologyConfig topologyConfig = new TopologyConfig(topologyProps);
+      stack.topics = CodegenTopics.specs(topologyConfig, settings.partitions(),
+          Duration.ofMillis(topologyConfig.getLong(TopologyConfig.IDEMPOTENCY_WINDOW_MS)));
       TopicCreator.ensure(stack.adminProperties(), stack.topics);
       SchemaBootstrap.registerContracts(stack.schemaRegistryUrl, stack.clientProperties);
       stack.startPipeline(topologyConfig, settings);

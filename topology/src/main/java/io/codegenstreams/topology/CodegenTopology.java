@@ -45,10 +45,11 @@ public final class CodegenTopology {
         StoreNames.REQUEST_PROCESSOR);
 
     topology.addReadOnlyStateStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.RESULTS_STORE),
+        Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(StoreNames.RESULTS_STORE),
             Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
         StoreNames.RESULTS_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
-        topics.results().name(), StoreNames.RESULTS_STORE_UPDATER, ResultsStoreUpdater::new);
+        topics.results().name(), StoreNames.RESULTS_STORE_UPDATER,
+        () -> new ResultsStoreUpdater(config.getLong(TopologyConfig.IDEMPOTENCY_WINDOW_MS)));
     topology.connectProcessorAndStateStores(StoreNames.REQUEST_PROCESSOR, StoreNames.RESULTS_STORE);
 
     topology.addSink(StoreNames.RESULTS_SINK, topics.results().name(), topics.results().keySerde().serializer(),

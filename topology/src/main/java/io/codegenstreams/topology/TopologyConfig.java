@@ -25,6 +25,7 @@ public final class TopologyConfig extends AbstractConfig {
   public static final String DISPATCH_INTERVAL_MS = "dispatch.interval.ms";
   public static final String BUFFER_RETENTION_MS = "buffer.retention.ms";
   public static final String COMPLETED_RETENTION_MS = "completed.retention.ms";
+  public static final String IDEMPOTENCY_WINDOW_MS = "idempotency.window.ms";
 
   private static final String LANE_MAX_PENDING = "lane.%s.max.pending";
   private static final String LANE_MAX_WAIT_MS = "lane.%s.max.wait.ms";
@@ -78,7 +79,10 @@ public final class TopologyConfig extends AbstractConfig {
         .define(BUFFER_RETENTION_MS, Type.LONG, 3_600_000L, Range.atLeast(60_000), Importance.LOW,
             "Retention of the lanes' windowed RocksDB buffers: entries abandoned longer than this expire. Must exceed every lane's max wait.")
         .define(COMPLETED_RETENTION_MS, Type.LONG, 600_000L, Range.atLeast(1_000), Importance.LOW,
-            "How long a finished request is remembered in the in-flight index until its result is visible in the results store.");
+            "How long a finished request is remembered in the in-flight index until its result is visible in the results store.")
+        .define(IDEMPOTENCY_WINDOW_MS, Type.LONG, 86_400_000L, Range.atLeast(60_000), Importance.MEDIUM,
+            "How long a result answers repeats of its request id. Entries older than this leave the local results store;"
+                + " keep it equal to the results topic's retention.ms (codegen run creates the topic with it).");
     long[][] lanes = {{1_000, 10_000, 30_000}, {5_000, 30_000, 60_000}, {10_000, 120_000, 300_000}};
     for (Priority lane : Priority.values()) {
       long[] d = lanes[lane.ordinal()];

@@ -205,6 +205,20 @@ class CodegenTopologyTest {
   }
 
   @Test
+  void shouldRunTheModelAgainWhenTheStoredResultIsOlderThanTheIdempotencyWindow() {
+    start(Map.of(TopologyConfig.IDEMPOTENCY_WINDOW_MS, 60_000L));
+    CodeGenResult stored = CodeGenResult.newBuilder().setRequestId("aged").setStatus(ResultStatus.OK)
+        .setCompletion(" stored").setModel("java-coder-3m").setCompletedAt(START).build();
+    resultsIn.pipeInput("aged", stored, START);
+    driver.advanceWallClockTime(Duration.ofMinutes(11));
+    send(request("aged").build());
+    tick();
+
+    assertThat(drainResults()).singleElement().satisfies(r -> assertThat(r.getCached()).isFalse());
+    assertThat(engine.submittedWithId("aged")).isEqualTo(1);
+  }
+
+  @Test
   void shouldDispatchTheHighLaneFirstWhenEveryLaneIsWaiting() {
     engine.manual();
     engine.refuse(io.codegenstreams.inference.Priority.HIGH);

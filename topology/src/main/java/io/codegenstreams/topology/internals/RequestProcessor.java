@@ -27,6 +27,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * The heart of the pipeline, one instance per task: decode (or dead-letter), validate (or reject), answer repeats
@@ -49,7 +51,7 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
   private Deserializer<CodeGenResult> resultDeserializer;
   private final Map<Priority, LaneBuffer> lanes = new EnumMap<>(Priority.class);
   private KeyValueStore<String, byte[]> inflight;
-  private KeyValueStore<String, byte[]> results;
+  private TimestampedKeyValueStore<String, byte[]> results;
   private EngineDispatcher dispatcher;
   private final Set<String> done = new HashSet<>();
   private long lastHousekeepingMs;
@@ -144,9 +146,9 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
       listener.onIdempotencyHit(entry.state() == InflightEntry.State.BUFFERED);
       return true;
     }
-    byte[] stored = results.get(id);
-    if (stored != null) {
-      emit(request.getPriority(), Results.cached(decodeResult(stored)), now);
+    ValueAndTimestamp<byte[]> stored = results.get(id);
+    if (stored != null && stored.value() != null) {
+      emit(request.getPriority(), Results.cached(decodeResult(stored.value())), now);
       listener.onIdempotencyHit(false);
       return true;
     }

@@ -1,0 +1,56 @@
+package io.codegenstreams.topology.metrics;
+
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The instance's one HTTP endpoint: {@code /metrics} (Prometheus text or OpenMetrics, by content negotiation) and
+ * the health probes {@code /health/live} and {@code /health/ready}. Binds {@code 127.0.0.1} by default; in a pod,
+ * bind {@code 0.0.0.0} so that Prometheus and the kubelet can reach it.
+ */
+public final class MetricsServer implements AutoCloseable {
+  public static final int DEFAULT_PORT = 9404;
+  public static final String DEFAULT_HOST = "127.0.0.1";
+
+  private final HTTPServer server;
+  private final String host;
+
+  private MetricsServer(HTTPServer server, String host) {
+    this.server = server;
+    this.host = host;
+  }
+
+  /** @param port 0 picks a free port ({@link #port()} tells which) */
+  public static MetricsServer start(String host, int port, PrometheusRegistry registry, HealthCheck health) {
+    try {
+      HTTPServer server = HTTPServer.builder()
+          .hostname(host)
+          .port(port)
+          .registry(registry)
+          .metricsHandlerPath("/metrics")
+          .registerHealthHandler(false)
+          .defaultHandler(new HealthHandler(health))
+          .buildAndStart();
+      return new MetricsServer(server, host);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot serve metrics on " + host + ":" + port
+          + " (is the port taken? choose another with --metrics-port)", e);
+    }
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  /** {@code http://host:port}, without a path. */
+  public String url() {
+    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
