@@ -9,7 +9,7 @@ import java.util.TreeMap;
 import org.apache.avro.Schema;
 
 /** A registry in a map, for serde unit tests: global ids, per-subject versions, no compatibility rules. */
-final class InMemorySchemaRegistryClient implements SchemaRegistryClient {
+public final class InMemorySchemaRegistryClient implements SchemaRegistryClient {
   private final Map<String, List<Integer>> subjects = new TreeMap<>();
   private final Map<Integer, Schema> byId = new HashMap<>();
   int registerCalls;

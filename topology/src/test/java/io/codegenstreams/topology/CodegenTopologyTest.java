@@ -6,6 +6,7 @@ import io.codegenstreams.schemas.CodeGenRequest;
 import io.codegenstreams.schemas.CodeGenResult;
 import io.codegenstreams.schemas.Priority;
 import io.codegenstreams.schemas.ResultStatus;
+import io.codegenstreams.serde.InMemorySchemaRegistryClient;
 import io.codegenstreams.serde.SpecificAvroSerde;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
