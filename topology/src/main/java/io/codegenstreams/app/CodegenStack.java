@@ -10,8 +10,9 @@ import io.codegenstreams.inference.InferenceEngines;
 import io.codegenstreams.topology.CodegenPipeline;
 import io.codegenstreams.topology.CodegenTopics;
 import io.codegenstreams.topology.ModelCatalog;
-import io.codegenstreams.topology.PipelineListener;
 import io.codegenstreams.topology.TopologyConfig;
+import io.codegenstreams.topology.metrics.CodegenMetrics;
+import io.codegenstreams.topology.metrics.MetricsServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -20,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,9 +32,15 @@ import org.slf4j.LoggerFactory;
 public final class CodegenStack implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CodegenStack.class);
 
-  /** What {@code codegen run} was asked for. */
+  /**
+   * What {@code codegen run} was asked for.
+   *
+   * @param metricsHost address the {@code /metrics} and {@code /health/*} endpoint binds
+   * @param metricsPort its port (0: any free port)
+   */
   public record Settings(ConnectionOptions connection, Path dataDir, int brokerPort, int registryPort,
-                         int partitions, Duration idempotencyWindow, Map<String, String> config) {}
+                         int partitions, Duration idempotencyWindow, Map<String, String> config,
+                         String metricsHost, int metricsPort) {}
 
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final Path dataDir;
@@ -42,7 +50,8 @@ public final class CodegenStack implements AutoCloseable {
   private String schemaRegistryUrl;
   private List<TopicSpec> topics;
   private InferenceEngine engine;
-  private CodegenPipeline pipeline;
+  private volatile CodegenPipeline pipeline;
+  private MetricsServer metricsServer;
   private static final Duration PIPELINE_READY_TIMEOUT = Duration.ofMinutes(5);
 
   private CodegenStack(Settings settings) {
@@ -90,17 +99,35 @@ public final class CodegenStack implements AutoCloseable {
     EngineConfig engineConfig = new EngineConfig(settings.config());
     log.info("starting the inference engine ({}, default model {}); the pipeline takes traffic once it is warm",
         engineConfig.getString(EngineConfig.ENGINE), engineConfig.getString(EngineConfig.DEFAULT_MODEL));
+    long engineCreated = System.nanoTime();
     engine = InferenceEngines.create(engineConfig);
     started.push(engine);
+    // Metrics and probes first: they answer (not ready) while the default model warms up.
+    CodegenMetrics metrics = CodegenMetrics.create(engine, engineConfig, this::pipelineState)
+        .timeStartup(engine, engineCreated);
+    metricsServer = metrics.serve(settings.metricsHost(), settings.metricsPort(), "--metrics-port");
+    started.push(metricsServer);
+    log.info("metrics on {}/metrics, probes on {}/health/live and /health/ready", metricsServer.url(),
+        metricsServer.url());
     ModelCatalog models = new ModelCatalog(engineConfig.models().keySet(), engineConfig.getString(EngineConfig.DEFAULT_MODEL));
     try {
       pipeline = CodegenPipeline.start(new CodegenPipeline.Settings(topologyConfig, clientProperties(), schemaRegistryUrl,
-          dataDir.resolve("streams"), Map.of()), engine, models, PipelineListener.NONE, PIPELINE_READY_TIMEOUT);
+          dataDir.resolve("streams"), Map.of()), engine, models, metrics.pipelineListener(), PIPELINE_READY_TIMEOUT);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting the pipeline", e);
     }
     started.push(pipeline);
+  }
+
+  private KafkaStreams.State pipelineState() {
+    CodegenPipeline running = pipeline;
+    return running == null ? null : running.state();
+  }
+
+  /** The {@code /metrics} and {@code /health/*} endpoint. */
+  public MetricsServer metricsServer() {
+    return metricsServer;
   }
 
   public InferenceEngine engine() {

@@ -38,6 +38,14 @@ final class RunCommand implements Callable<Integer> {
       description = "How long a result answers repeats of its request id: the results topic's retention (default: 24h).")
   Duration idempotencyWindow;
 
+  @Option(names = "--metrics-port", defaultValue = "9404",
+      description = "Port of the /metrics (Prometheus) and /health/live, /health/ready endpoint (default: ${DEFAULT-VALUE}).")
+  int metricsPort;
+
+  @Option(names = "--metrics-host", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+      description = "Address the metrics and health endpoint binds; 0.0.0.0 in a container (default: ${DEFAULT-VALUE}).")
+  String metricsHost;
+
   @Option(names = "--config", paramLabel = "FILE",
       description = "Pipeline and engine settings (properties): topology keys such as lane.high.max.pending and engine"
           + " keys such as batch.max.size, default.model. See the README's configuration reference.")
@@ -52,7 +60,7 @@ final class RunCommand implements Callable<Integer> {
     }
     long started = System.nanoTime();
     CodegenStack.Settings settings = new CodegenStack.Settings(connection, dataDir, brokerPort, registryPort,
-        partitions, idempotencyWindow, PropertiesFile.read(configFile, "--config"));
+        partitions, idempotencyWindow, PropertiesFile.read(configFile, "--config"), metricsHost, metricsPort);
     CodegenStack stack = CodegenStack.start(settings);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -70,6 +78,7 @@ final class RunCommand implements Callable<Integer> {
     out.printf("  schema registry  %s%s%n", stack.schemaRegistryUrl(), stack.embedded() ? "  (embedded)" : "");
     out.printf("  topics           %s%n", String.join(", ", stack.topics()));
     out.printf("  pipeline         %s, engine ready (%s)%n", stack.pipeline().state(), stack.engine().stats().loadedModels());
+    out.printf("  metrics          %s/metrics  (probes: /health/live, /health/ready)%n", stack.metricsServer().url());
     out.printf("  data             %s%n", stack.dataDir());
     out.println();
     out.println("Try, in another terminal:");

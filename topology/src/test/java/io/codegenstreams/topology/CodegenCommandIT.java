@@ -41,7 +41,8 @@ class CodegenCommandIT {
         "models=java-coder-tiny\ndefault.model=java-coder-tiny\nwarmup.batch.sizes=1\n");
     long started = System.nanoTime();
     try (CodegenProcess run = CodegenProcess.start(dir.resolve("logs"), "run", "run", "--data-dir",
-        dir.resolve("data").toString(), "--broker-port", "0", "--registry-port", "0", "--config", config.toString())) {
+        dir.resolve("data").toString(), "--broker-port", "0", "--registry-port", "0", "--metrics-port", "0",
+        "--config", config.toString())) {
       run.awaitOutput("Ctrl-C stops it.", Duration.ofMinutes(2));
       System.out.printf("codegen run: up in %.1f s (process start to banner)%n", (System.nanoTime() - started) / 1e9);
       String banner = run.stdout();

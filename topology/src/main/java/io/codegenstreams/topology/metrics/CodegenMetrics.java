@@ -21,7 +21,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * <pre>
  *   CodegenMetrics metrics = CodegenMetrics.create(engine, engineConfig, () -&gt; pipelineState());
  *   CodegenPipeline.start(..., engine, models, metrics.pipelineListener(), ...);
- *   MetricsServer server = metrics.serve("127.0.0.1", 9404);
+ *   MetricsServer server = metrics.serve("127.0.0.1", 9404, "--metrics-port");
  * </pre>
  */
 public final class CodegenMetrics {
@@ -91,9 +91,13 @@ public final class CodegenMetrics {
     return registry;
   }
 
-  /** Starts the HTTP server for {@code /metrics}, {@code /health/live} and {@code /health/ready}. */
-  public MetricsServer serve(String host, int port) {
-    return MetricsServer.start(host, port, registry, health);
+  /**
+   * Starts the HTTP server for {@code /metrics}, {@code /health/live} and {@code /health/ready}.
+   *
+   * @param portSetting the option that chooses the port, named in the error when the port is taken
+   */
+  public MetricsServer serve(String host, int port, String portSetting) {
+    return MetricsServer.start(host, port, portSetting, registry, health);
   }
 
   static Map<Priority, Integer> queueCapacity(EngineConfig config) {

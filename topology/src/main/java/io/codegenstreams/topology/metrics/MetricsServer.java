@@ -1,9 +1,11 @@
 package io.codegenstreams.topology.metrics;
 
+import io.codegenstreams.embedded.PortInUseException;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 
 /**
  * The instance's one HTTP endpoint: {@code /metrics} (Prometheus text or OpenMetrics, by content negotiation) and
@@ -22,8 +24,12 @@ public final class MetricsServer implements AutoCloseable {
     this.host = host;
   }
 
-  /** @param port 0 picks a free port ({@link #port()} tells which) */
-  public static MetricsServer start(String host, int port, PrometheusRegistry registry, HealthCheck health) {
+  /**
+   * @param port        0 picks a free port ({@link #port()} tells which)
+   * @param portSetting the user-facing setting that chooses the port, named in {@link PortInUseException}
+   */
+  public static MetricsServer start(String host, int port, String portSetting, PrometheusRegistry registry,
+                                    HealthCheck health) {
     try {
       HTTPServer server = HTTPServer.builder()
           .hostname(host)
@@ -34,9 +40,10 @@ public final class MetricsServer implements AutoCloseable {
           .defaultHandler(new HealthHandler(health))
           .buildAndStart();
       return new MetricsServer(server, host);
+    } catch (BindException e) {
+      throw new PortInUseException(host, port, portSetting);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot serve metrics on " + host + ":" + port
-          + " (is the port taken? choose another with --metrics-port)", e);
+      throw new UncheckedIOException("cannot serve metrics on " + host + ":" + port + ": " + e.getMessage(), e);
     }
   }
 

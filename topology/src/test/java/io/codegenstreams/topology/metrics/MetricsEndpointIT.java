@@ -87,7 +87,7 @@ class MetricsEndpointIT {
       CodegenPipeline p = running.get();
       return p == null ? null : p.state();
     }).timeStartup(engine, created);
-    server = metrics.serve("127.0.0.1", 0);
+    server = metrics.serve("127.0.0.1", 0, "--metrics-port");
     readyBeforeStart = get("/health/ready");
     pipeline = CodegenPipeline.start(new CodegenPipeline.Settings(TopologyConfig.defaults(), kafka.clientProperties(),
             kafka.registry.url(), dir.resolve("streams"), Map.of()), engine, new ModelCatalog(config.models().keySet(), MODEL),
