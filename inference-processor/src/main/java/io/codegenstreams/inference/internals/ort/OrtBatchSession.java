@@ -39,6 +39,8 @@ import java.util.Set;
  */
 final class OrtBatchSession implements BatchSession {
     private static final long DEAD = -1;
+    /** Rebuilds keep the sequence axis at least this long (or the context), so most joiners fit a free slot. */
+    private static final int MIN_AXIS = 96;
 
     private final OrtEnvironment env;
     private final OrtSession session;
@@ -47,6 +49,7 @@ final class OrtBatchSession implements BatchSession {
     private final int context;
 
     private final FloatBuffer[] bufs = new FloatBuffer[2];
+    private FloatBuffer scratch;            // prefill output of joiners, reused
     private int cur;                        // bufs[cur] holds the past [L,2,B,H,T,hd]
     private long[] rowIds = new long[0];
     private int[] rowLen = new int[0];      // tokens held per row
@@ -98,7 +101,7 @@ final class OrtBatchSession implements BatchSession {
             Prefill p = fresh.isEmpty() ? null : prefill(rows, fresh, out, control);
             if (p != null && !place(p, rows, fresh)) {
                 rebuild(p, rows, fresh);
-            } else if (dead > 0 && dead * 2 >= batch || pastLen - maxLive() > Math.max(32, maxLive() / 2)) {
+            } else if (dead > 0 && dead * 2 >= batch || pastLen - axisFor(maxLive()) > Math.max(32, maxLive() / 2)) {
                 rebuild(null, rows, fresh);
             }
             return out;
@@ -120,6 +123,11 @@ final class OrtBatchSession implements BatchSession {
         String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
         boolean oom = m.contains("out of memory") || m.contains("bad_alloc") || m.contains("failed to allocate");
         return new BackendException("ONNX Runtime step failed: " + e.getMessage(), e, oom);
+    }
+
+    /** Sequence axis for rows up to {@code longest} tokens: at least MIN_AXIS (padding is masked). */
+    private int axisFor(int longest) {
+        return Math.max(longest, Math.min(MIN_AXIS, context));
     }
 
     private int maxLive() {
@@ -198,7 +206,11 @@ final class OrtBatchSession implements BatchSession {
             ensure(target, kv.floats(f, s));
             present = view(target, f, s);
         } else {
-            present = KvLayout.allocate(kv.floats(f, s)).limit((int) kv.floats(f, s)).slice();
+            int n = (int) kv.floats(f, s);
+            if (scratch == null || scratch.capacity() < n) {
+                scratch = KvLayout.allocate(n);
+            }
+            present = scratch.duplicate().clear().limit(n).slice();
         }
         float[] logits = run(ids, pos, new long[]{f, s}, mask, new long[]{f, s}, FloatBuffer.allocate(0), present, f,
                 control);
@@ -255,7 +267,7 @@ final class OrtBatchSession implements BatchSession {
     private void rebuild(Prefill p, List<? extends SequenceView> rows, List<Integer> fresh) {
         int live = batch - dead;
         int nb = live + (p == null ? 0 : fresh.size());
-        int nt = Math.max(maxLive(), p == null ? 0 : p.seq);
+        int nt = axisFor(Math.max(maxLive(), p == null ? 0 : p.seq));
         int next = 1 - cur;
         ensure(next, kv.floats(nb, nt + 1));
         FloatBuffer src = view(cur, batch, pastLen);
@@ -362,5 +374,6 @@ final class OrtBatchSession implements BatchSession {
         clear();
         bufs[0] = null;
         bufs[1] = null;
+        scratch = null;
     }
 }
