@@ -62,6 +62,7 @@ public final class CodegenStack implements AutoCloseable {
 
   public static CodegenStack start(Settings settings) {
     CodegenStack stack = new CodegenStack(settings);
+    MetricsServer.preferNoDelay(); // before the embedded registry starts the JVM's first HTTP server
     try {
       stack.startInfrastructure(settings);
       Map<String, Object> topologyProps = new HashMap<>(settings.config());

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.TreeSet;
@@ -74,11 +75,12 @@ class MetricsEndpointIT {
   static CodegenPipeline pipeline;
   static MetricsServer server;
   static final AtomicReference<CodegenPipeline> running = new AtomicReference<>();
-  static final HttpClient http = HttpClient.newHttpClient();
+  static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   static HttpResponse<String> readyBeforeStart;
 
   @BeforeAll
   static void start() throws Exception {
+    MetricsServer.preferNoDelay(); // as codegen run does, before the registry starts the JVM's first HTTP server
     kafka = new MetricsKafka(dir.resolve("kafka"), 4);
     EngineConfig config = new EngineConfig(ENGINE_SETTINGS);
     long created = System.nanoTime();
@@ -134,13 +136,17 @@ class MetricsEndpointIT {
     List<CodeGenResult> results = readResults(expectedResults);
     assertThat(results).hasSize(expectedResults);
 
-    long started = System.nanoTime();
     HttpResponse<String> response = get("/metrics");
-    long scrapeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    long[] scrapeMicros = new long[5];
+    for (int i = 0; i < scrapeMicros.length; i++) {
+      long started = System.nanoTime();
+      get("/metrics");
+      scrapeMicros[i] = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - started);
+    }
     Scrape scrape = Scrape.parse(response.body());
     Files.writeString(Path.of("target", "metrics-scrape.txt"), response.body()); // for a look after the run
-    System.out.printf("scrape: %d bytes, %d samples, %d ms%n", response.body().length(), scrape.samples().size(),
-        scrapeMillis);
+    System.out.printf("scrape: %d bytes, %d samples; five more scrapes took (ms) %s%n", response.body().length(),
+        scrape.samples().size(), Arrays.toString(Arrays.stream(scrapeMicros).mapToDouble(us -> us / 1000.0).toArray()));
 
     // one latency observation per result produced, split by status as the results are
     assertThat(scrape.sum(PipelineMetrics.LATENCY + "_count")).isEqualTo(expectedResults);
