@@ -6,16 +6,30 @@ import io.codegenstreams.inference.Priority;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
-/** Fans events out to the registered listeners; a throwing listener is logged and does not disturb the engine. */
+/**
+ * Fans events out to the registered listeners; a throwing listener is logged and does not disturb the engine.
+ * Models start loading when the engine is created, before anyone can register: a listener added later is told at
+ * once of the models already loaded, so load and warm-up times are never lost.
+ */
 public final class Listeners implements EngineListener {
     private static final Logger LOG = LoggerFactory.getLogger(Listeners.class);
     private final CopyOnWriteArrayList<EngineListener> all = new CopyOnWriteArrayList<>();
+    private final Map<String, Consumer<EngineListener>> loaded = new LinkedHashMap<>();
 
-    public void add(EngineListener l) {
+    public synchronized void add(EngineListener l) {
         all.add(l);
+        loaded.values().forEach(replay -> {
+            try {
+                replay.accept(l);
+            } catch (RuntimeException e) {
+                LOG.warn("EngineListener {} threw", l, e);
+            }
+        });
     }
 
     private void each(Consumer<EngineListener> call) {
@@ -39,12 +53,15 @@ public final class Listeners implements EngineListener {
     }
 
     @Override
-    public void onModelLoaded(String model, String version, long loadNanos, long warmupNanos) {
-        each(l -> l.onModelLoaded(model, version, loadNanos, warmupNanos));
+    public synchronized void onModelLoaded(String model, String version, long loadNanos, long warmupNanos) {
+        Consumer<EngineListener> event = l -> l.onModelLoaded(model, version, loadNanos, warmupNanos);
+        loaded.put(model, event);
+        each(event);
     }
 
     @Override
-    public void onModelEvicted(String model, String reason) {
+    public synchronized void onModelEvicted(String model, String reason) {
+        loaded.remove(model);
         each(l -> l.onModelEvicted(model, reason));
     }
 
