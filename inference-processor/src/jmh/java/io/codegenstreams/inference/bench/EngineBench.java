@@ -13,25 +13,37 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Plain runnable benchmark of the engine alone (no Kafka), static vs continuous batching.
+ * Plain runnable benchmark of the engine alone (no Kafka), static vs continuous batching. Measurements of the two
+ * modes are interleaved (static, continuous, static, ...) so that the noise of a shared machine hits both alike.
  *
- * <p>Part 1, saturation: all requests queued at once; tokens/s, requests/s and P99 at batch 1, 8, 32, for
- * fixed 64-token outputs and for mixed output lengths. Part 2, same P99: open-loop Poisson arrivals at
- * increasing rates for each mode (batch 32, mixed lengths); the highest achieved rate whose P99 stays under the
- * target ({@code multiplier} x the P99 of the same requests served one at a time; default 3, since this shared
- * 2-core machine is noisy) gives the ratio continuous / static.
+ * <p>Part 1, saturation: all requests queued at once; tokens/s, requests/s, P50 and P99 at batch 1, 8, 32, for
+ * fixed 64-token outputs and for mixed output lengths (uniform 8..128 new tokens).
  *
- * <p>Usage: {@code EngineBench [model] [requests] [threads] [multiplier]} (defaults: java-coder-tiny 192 2 3).
+ * <p>Part 2, same P99: open-loop Poisson arrivals, mixed output lengths, batch {@code sweepBatch}. The P99 targets
+ * are {@code m}, {@code 2m} and {@code 4m} times the P99 end-to-end latency of the same requests served alone
+ * (one at a time). For each mode the offered rate is stepped up geometrically (x1.25) until its P99 exceeds the
+ * largest target (past saturation), then, per target, bisected (3 times, geometric midpoint) between the highest
+ * rate that met it (with every lower rate meeting it too) and the lowest rate that missed it. The result per
+ * target: the max offered rate of each mode whose P99 stays under the target, and their ratio continuous/static.
+ *
+ * <p>Usage: {@code EngineBench [model] [requests] [threads] [m] [sweepBatch]} (defaults: java-coder-tiny 192 2 3 32).
  */
 public final class EngineBench {
+    private static final double GROWTH = 1.25;
+    private static final int BISECTIONS = 3;
+    private static final double SECONDS_PER_POINT = 5;
+    private static final int MIN_PER_POINT = 150;
+    private static final int MAX_STEPS = 24;
+
     private EngineBench() {
     }
 
-    record Run(double tokensPerSec, double requestsPerSec, double p50Ms, double p99Ms, int tokens) {
+    record Run(double tokensPerSec, double requestsPerSec, double p50Ms, double p99Ms, int tokens, double meanMs) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -39,28 +51,40 @@ public final class EngineBench {
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 192;
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         double multiplier = args.length > 3 ? Double.parseDouble(args[3]) : 3;
-        System.out.printf(Locale.ROOT, "model %s, %d requests per run, %d intra-op threads, %s%n", model, n, threads,
-                System.getProperty("java.version"));
-        System.out.println("\n== saturation: all requests queued at once ==");
-        System.out.println("mode        batch outputs  tokens/s  requests/s  p50 ms   p99 ms");
-        for (String outputs : List.of("64", "mixed")) {
+        int sweepBatch = args.length > 4 ? Integer.parseInt(args[4]) : 32;
+        boolean skipSaturation = Boolean.getBoolean("bench.skipSaturation");
+        System.out.printf(Locale.ROOT, "model %s, %d requests per saturation run, %d intra-op threads, %s, %d cores,"
+                + " load average at start %.2f%n", model, n, threads, System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        if (!skipSaturation) {
+            saturation(model, n, threads);
+        }
+        sameP99(model, threads, multiplier, sweepBatch);
+    }
+
+    static void saturation(String model, int n, int threads) throws Exception {
+        System.out.println("\n== saturation: all requests queued at once (static and continuous interleaved) ==");
+        System.out.println("batch outputs mode        tokens/s  requests/s  p50 ms   p99 ms   cont/static tokens/s");
+        for (String outputs : List.of("mixed", "64")) {
             List<GenerationRequest> work = outputs.equals("64") ? Workload.fixed(n, 1, 64) : Workload.mixed(n, 1);
             for (int batch : new int[]{1, 8, 32}) {
-                for (String mode : List.of(EngineConfig.STATIC, EngineConfig.CONTINUOUS)) {
-                    if (batch == 1 && mode.equals(EngineConfig.STATIC)) {
-                        continue; // identical at batch 1
-                    }
-                    List<GenerationRequest> w = batch == 1 ? work.subList(0, Math.max(8, n / 8)) : work;
-                    try (InferenceEngine e = engine(model, threads, mode, batch)) {
-                        Run r = saturate(e, w);
-                        System.out.printf(Locale.ROOT, "%-11s %5d %-7s %9.0f %11.1f %7.0f %8.0f%n",
-                                batch == 1 ? "batch-1" : mode, batch, outputs, r.tokensPerSec, r.requestsPerSec,
-                                r.p50Ms, r.p99Ms);
-                    }
+                List<GenerationRequest> w = batch == 1 ? work.subList(0, Math.max(8, n / 4)) : work;
+                try (InferenceEngine s = engine(model, threads, EngineConfig.STATIC, batch);
+                     InferenceEngine c = engine(model, threads, EngineConfig.CONTINUOUS, batch)) {
+                    Run rs = saturate(s, w);
+                    Run rc = saturate(c, w);
+                    print(batch, outputs, EngineConfig.STATIC, rs, "");
+                    print(batch, outputs, EngineConfig.CONTINUOUS, rc,
+                            String.format(Locale.ROOT, "%.2f", rc.tokensPerSec / rs.tokensPerSec));
                 }
             }
         }
-        sameP99(model, n, threads, multiplier);
+    }
+
+    private static void print(int batch, String outputs, String mode, Run r, String ratio) {
+        System.out.printf(Locale.ROOT, "%5d %-7s %-11s %8.0f %11.1f %7.0f %8.0f   %s%n", batch, outputs, mode,
+                r.tokensPerSec, r.requestsPerSec, r.p50Ms, r.p99Ms, ratio);
     }
 
     static InferenceEngine engine(String model, int threads, String mode, int batch) throws Exception {
@@ -85,86 +109,136 @@ public final class EngineBench {
         for (GenerationRequest r : work) {
             fs.add(e.submit(r));
         }
-        return collect(fs, t0, null);
+        return collect(fs, t0);
     }
 
-    static Run collect(List<CompletableFuture<Completion>> fs, long t0, long[] submitted) throws Exception {
+    static Run collect(List<CompletableFuture<Completion>> fs, long t0) throws Exception {
         double[] lat = new double[fs.size()];
         int tokens = 0;
         long end = t0;
+        double sum = 0;
         for (int i = 0; i < fs.size(); i++) {
             Completion c = fs.get(i).get(10, TimeUnit.MINUTES);
             tokens += c.completionTokens();
             lat[i] = (c.queueNanos() + c.inferenceNanos()) / 1e6;
+            sum += lat[i];
             end = Math.max(end, System.nanoTime());
         }
         double secs = (end - t0) / 1e9;
         Arrays.sort(lat);
-        return new Run(tokens / secs, fs.size() / secs, pct(lat, 0.50), pct(lat, 0.99), tokens);
+        return new Run(tokens / secs, fs.size() / secs, pct(lat, 0.50), pct(lat, 0.99), tokens, sum / fs.size());
     }
 
     static double pct(double[] sorted, double p) {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
     }
 
-    /** Open-loop sweep per mode at batch 32; ratio of the highest rates meeting the same P99 target. */
-    static void sameP99(String model, int n, int threads, double multiplier) throws Exception {
-        List<GenerationRequest> work = Workload.mixed(n, 2);
-        double alone;
+    /** The measured points of one mode: offered rate -> run. */
+    static final class Curve {
+        final String mode;
+        final InferenceEngine engine;
+        final TreeMap<Double, Run> points = new TreeMap<>();
+        boolean saturated;
+
+        Curve(String mode, InferenceEngine engine) {
+            this.mode = mode;
+            this.engine = engine;
+        }
+
+        /** Highest rate meeting the target with every lower measured rate meeting it too (0 if none). */
+        double maxPassing(double target) {
+            double best = 0;
+            for (Map.Entry<Double, Run> p : points.entrySet()) {
+                if (p.getValue().p99Ms > target) {
+                    break;
+                }
+                best = p.getKey();
+            }
+            return best;
+        }
+
+        /** Lowest rate missing the target (+infinity if none). */
+        double minFailing(double target) {
+            for (Map.Entry<Double, Run> p : points.entrySet()) {
+                if (p.getValue().p99Ms > target) {
+                    return p.getKey();
+                }
+            }
+            return Double.POSITIVE_INFINITY;
+        }
+    }
+
+    static void sameP99(String model, int threads, double multiplier, int batch) throws Exception {
+        List<GenerationRequest> pool = Workload.mixed(4000, 2);
+        Run alone;
         try (InferenceEngine e = engine(model, threads, EngineConfig.CONTINUOUS, 1)) {
             List<CompletableFuture<Completion>> one = new ArrayList<>();
-            for (GenerationRequest r : work.subList(0, Math.min(64, n))) {
+            for (GenerationRequest r : pool.subList(0, 100)) {
                 CompletableFuture<Completion> f = e.submit(r);
                 f.get();
                 one.add(f);
             }
-            alone = collect(one, System.nanoTime(), null).p99Ms;
+            alone = collect(one, System.nanoTime());
         }
-        double target = multiplier * alone;
-        double capacity;
-        try (InferenceEngine e = engine(model, threads, EngineConfig.CONTINUOUS, 32)) {
-            capacity = saturate(e, work).requestsPerSec;
-        }
-        System.out.printf(Locale.ROOT, "%n== same P99: open-loop Poisson arrivals, batch 32, mixed outputs ==%n"
-                + "P99 target %.0f ms (%.1fx the P99 of the same requests served alone, %.0f ms); continuous saturation"
-                + " %.1f req/s%n",
-                target, multiplier, alone, capacity);
-        System.out.println("mode        offered/s  achieved/s  tokens/s  p50 ms   p99 ms");
-        Map<String, List<double[]>> curves = new HashMap<>();
-        for (String mode : List.of(EngineConfig.STATIC, EngineConfig.CONTINUOUS)) {
-            List<double[]> curve = new ArrayList<>();
-            curves.put(mode, curve);
-            try (InferenceEngine e = engine(model, threads, mode, 32)) {
-                for (double f : new double[]{0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8}) {
-                    double rate = f * capacity;
-                    // about 8 s of arrivals per point, at least 40 requests
-                    int count = (int) Math.min(work.size(), Math.max(40, rate * 8));
-                    Run r = openLoop(e, work.subList(0, count), rate, 3);
-                    curve.add(new double[]{r.requestsPerSec, r.p99Ms});
-                    System.out.printf(Locale.ROOT, "%-11s %9.1f %11.1f %9.0f %7.0f %8.0f%n", mode, rate,
-                            r.requestsPerSec, r.tokensPerSec, r.p50Ms, r.p99Ms);
+        double[] targets = {multiplier * alone.p99Ms, 2 * multiplier * alone.p99Ms, 4 * multiplier * alone.p99Ms};
+        double start = 0.2 * 1000 / alone.meanMs; // a fifth of what one request at a time can serve
+        System.out.printf(Locale.ROOT, "%n== same P99: open-loop Poisson arrivals, batch %d, outputs uniform %d..%d ==%n"
+                + "served alone (one at a time): mean %.1f ms, P99 %.1f ms; P99 targets %.0f / %.0f / %.0f ms"
+                + " (%.0fx / %.0fx / %.0fx alone)%n", batch, Workload.MIXED_MIN, Workload.MIXED_MAX, alone.meanMs,
+                alone.p99Ms, targets[0], targets[1], targets[2], multiplier, 2 * multiplier, 4 * multiplier);
+        System.out.println("phase   mode        offered/s  achieved/s  tokens/s  p50 ms   p99 ms  requests");
+        try (InferenceEngine s = engine(model, threads, EngineConfig.STATIC, batch);
+             InferenceEngine c = engine(model, threads, EngineConfig.CONTINUOUS, batch)) {
+            List<Curve> curves = List.of(new Curve(EngineConfig.STATIC, s), new Curve(EngineConfig.CONTINUOUS, c));
+            double top = targets[targets.length - 1];
+            // step up, interleaved, until each mode misses the largest target
+            double rate = start;
+            for (int i = 0; i < MAX_STEPS && curves.stream().anyMatch(x -> !x.saturated); i++, rate *= GROWTH) {
+                for (Curve curve : curves) {
+                    if (!curve.saturated) {
+                        Run r = measure(curve, pool, rate, "step");
+                        curve.saturated = r.p99Ms > top;
+                    }
                 }
             }
-        }
-        System.out.println();
-        for (double m : new double[]{multiplier, 2 * multiplier, 4 * multiplier}) {
-            double limit = m * alone;
-            double s = maxRate(curves.get(EngineConfig.STATIC), limit);
-            double c = maxRate(curves.get(EngineConfig.CONTINUOUS), limit);
-            System.out.printf(Locale.ROOT, "max req/s with P99 <= %.0f ms (%.0fx alone): static %.1f, continuous %.1f;"
-                    + " continuous/static = %s%n", limit, m, s, c,
-                    s == 0 ? "n/a (static never met it)" : String.format(Locale.ROOT, "%.2f", c / s));
+            // bisect per target, interleaved
+            for (double target : targets) {
+                for (int k = 0; k < BISECTIONS; k++) {
+                    for (Curve curve : curves) {
+                        double lo = curve.maxPassing(target);
+                        double hi = curve.minFailing(target);
+                        if (lo > 0 && hi != Double.POSITIVE_INFINITY && hi / lo > 1.03) {
+                            measure(curve, pool, Math.sqrt(lo * hi), "bisect");
+                        }
+                    }
+                }
+            }
+            System.out.println();
+            for (int t = 0; t < targets.length; t++) {
+                double rs = curves.get(0).maxPassing(targets[t]);
+                double rc = curves.get(1).maxPassing(targets[t]);
+                System.out.printf(Locale.ROOT, "P99 <= %4.0f ms (%2.0fx alone): max offered req/s static %6.1f (%s),"
+                                + " continuous %6.1f (%s); continuous/static = %s%n",
+                        targets[t], (t == 0 ? 1 : t == 1 ? 2 : 4) * multiplier, rs, tokensAt(curves.get(0), rs), rc,
+                        tokensAt(curves.get(1), rc),
+                        rs == 0 ? "n/a (static never met it)" : String.format(Locale.ROOT, "%.2f", rc / rs));
+            }
         }
     }
 
-    static double maxRate(List<double[]> curve, double p99Limit) {
-        double best = 0;
-        for (double[] point : curve) {
-            if (point[1] <= p99Limit) {
-                best = Math.max(best, point[0]);
-            }
-        }
-        return best;
+    private static String tokensAt(Curve curve, double rate) {
+        Run r = curve.points.get(rate);
+        return r == null ? "-" : String.format(Locale.ROOT, "%.0f tokens/s, P99 %.0f ms", r.tokensPerSec, r.p99Ms);
+    }
+
+    private static Run measure(Curve curve, List<GenerationRequest> pool, double rate, String phase) throws Exception {
+        int count = (int) Math.min(pool.size(), Math.max(MIN_PER_POINT, rate * SECONDS_PER_POINT));
+        // the same requests and the same arrival times for both modes at a given rate
+        Run r = openLoop(curve.engine, pool.subList(0, count), rate, Double.doubleToLongBits(rate));
+        curve.points.put(rate, r);
+        System.out.printf(Locale.ROOT, "%-7s %-11s %9.1f %11.1f %9.0f %7.0f %8.0f %9d%n", phase, curve.mode, rate,
+                r.requestsPerSec, r.tokensPerSec, r.p50Ms, r.p99Ms, count);
+        return r;
     }
 
     static Run openLoop(InferenceEngine e, List<GenerationRequest> work, double rate, long seed) throws Exception {
@@ -180,6 +254,6 @@ public final class EngineBench {
             }
             fs.add(e.submit(req));
         }
-        return collect(fs, t0, null);
+        return collect(fs, t0);
     }
 }

@@ -26,27 +26,28 @@ final class Workload {
             }
             """;
 
-    /** Output lengths of the mix: short completions dominate, some are long (mean ~ 61 tokens). */
-    static final int[] MIXED = {8, 16, 16, 32, 32, 64, 96, 128, 160};
+    /** Mixed output lengths: uniform over 8..128 new tokens (mean 68). */
+    static final int MIXED_MIN = 8;
+    static final int MIXED_MAX = 128;
 
     private Workload() {
     }
 
     static List<GenerationRequest> mixed(int n, long seed) {
-        return build(n, seed, MIXED);
+        return build(n, seed, MIXED_MIN, MIXED_MAX);
     }
 
     static List<GenerationRequest> fixed(int n, long seed, int newTokens) {
-        return build(n, seed, new int[]{newTokens});
+        return build(n, seed, newTokens, newTokens);
     }
 
-    private static List<GenerationRequest> build(int n, long seed, int[] lengths) {
+    private static List<GenerationRequest> build(int n, long seed, int minNew, int maxNew) {
         Random r = new Random(seed);
         List<GenerationRequest> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int from = r.nextInt(CORPUS.length() - 80);
             String prompt = CORPUS.substring(from, from + 16 + r.nextInt(48));
-            int len = lengths[r.nextInt(lengths.length)];
+            int len = minNew + r.nextInt(maxNew - minNew + 1);
             out.add(new GenerationRequest("r" + i, prompt, null, Priority.NORMAL, len, 0f, 0, List.of(), null, null));
         }
         return out;
