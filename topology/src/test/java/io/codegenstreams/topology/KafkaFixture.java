@@ -27,11 +27,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** A real broker and schema registry with the pipeline's topics and contracts, for integration tests. */
-final class KafkaFixture implements AutoCloseable {
-  final EmbeddedKafkaBroker broker;
-  final EmbeddedSchemaRegistry registry;
+public final class KafkaFixture implements AutoCloseable {
+  public final EmbeddedKafkaBroker broker;
+  public final EmbeddedSchemaRegistry registry;
 
-  KafkaFixture(Path dir, int partitions) {
+  public KafkaFixture(Path dir, int partitions) {
     broker = new EmbeddedKafkaBroker(dir, 0).start();
     registry = new EmbeddedSchemaRegistry(broker.bootstrapServers(), 0, "registry port").start();
     TopicCreator.ensure(Map.<String, Object>of("bootstrap.servers", broker.bootstrapServers()),
@@ -42,21 +42,21 @@ final class KafkaFixture implements AutoCloseable {
     }
   }
 
-  Map<String, Object> serdeConfig() {
+  public Map<String, Object> serdeConfig() {
     return Map.of("schema.registry.url", registry.url());
   }
 
-  Map<String, Object> clientProperties() {
+  public Map<String, Object> clientProperties() {
     return Map.of("bootstrap.servers", broker.bootstrapServers());
   }
 
-  KafkaProducer<String, CodeGenRequest> requestProducer() {
+  public KafkaProducer<String, CodeGenRequest> requestProducer() {
     SpecificAvroSerializer<CodeGenRequest> values = new SpecificAvroSerializer<>();
     values.configure(serdeConfig(), false);
     return new KafkaProducer<>(producerProps(), new StringSerializer(), values);
   }
 
-  KafkaProducer<byte[], byte[]> rawProducer() {
+  public KafkaProducer<byte[], byte[]> rawProducer() {
     return new KafkaProducer<>(producerProps(), new ByteArraySerializer(), new ByteArraySerializer());
   }
 
@@ -68,7 +68,7 @@ final class KafkaFixture implements AutoCloseable {
   }
 
   /** A read_committed consumer of the whole results topic from the beginning. */
-  KafkaConsumer<String, CodeGenResult> resultConsumer() {
+  public KafkaConsumer<String, CodeGenResult> resultConsumer() {
     Map<String, Object> props = new HashMap<>(clientProperties());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -82,7 +82,7 @@ final class KafkaFixture implements AutoCloseable {
     return consumer;
   }
 
-  KafkaConsumer<byte[], byte[]> deadLetterConsumer() {
+  public KafkaConsumer<byte[], byte[]> deadLetterConsumer() {
     Map<String, Object> props = new HashMap<>(clientProperties());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -93,8 +93,8 @@ final class KafkaFixture implements AutoCloseable {
   }
 
   /** Polls until {@code done} holds for what was read, or the timeout passes; returns everything read. */
-  static <K, V> List<ConsumerRecord<K, V>> pollUntil(KafkaConsumer<K, V> consumer, Duration timeout,
-                                                     Predicate<List<ConsumerRecord<K, V>>> done) {
+  public static <K, V> List<ConsumerRecord<K, V>> pollUntil(KafkaConsumer<K, V> consumer, Duration timeout,
+                                                            Predicate<List<ConsumerRecord<K, V>>> done) {
     List<ConsumerRecord<K, V>> read = new ArrayList<>();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!done.test(read) && System.nanoTime() < deadline) {

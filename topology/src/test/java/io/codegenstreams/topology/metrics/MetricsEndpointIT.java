@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import io.codegenstreams.topology.KafkaFixture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -70,7 +71,7 @@ class MetricsEndpointIT {
 
   @TempDir static Path dir;
   static CodegenMetrics metrics;
-  static MetricsKafka kafka;
+  static KafkaFixture kafka;
   static InferenceEngine engine;
   static CodegenPipeline pipeline;
   static MetricsServer server;
@@ -81,7 +82,7 @@ class MetricsEndpointIT {
   @BeforeAll
   static void start() throws Exception {
     MetricsServer.preferNoDelay(); // as codegen run does, before the registry starts the JVM's first HTTP server
-    kafka = new MetricsKafka(dir.resolve("kafka"), 4);
+    kafka = new KafkaFixture(dir.resolve("kafka"), 4);
     EngineConfig config = new EngineConfig(ENGINE_SETTINGS);
     long created = System.nanoTime();
     engine = InferenceEngines.create(config);
