@@ -219,4 +219,49 @@ class SchedulingTest {
         assertThat(c.completionTokens()).isEqualTo(1);
         assertThat(fake.steps.get(fake.steps.size() - 1).get(0)).endsWith("END").hasSize(64);
     }
+
+    /**
+     * Continuous batching admits NORMAL joiners into a running batch only once a quarter of the cap is free (here
+     * 2 of 8) or the oldest has waited batch.max.wait.ms; a HIGH request joins at the next step regardless.
+     * Steps are counted, not timed: A1 leaves after step 2, H1 runs steps 3-4, A2..A7 leave after step 5.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"600000, 6", "0, 5"})
+    void shouldAdmitJoinersOnlyWhenAQuarterOfTheBatchIsFreeOrTheOldestWaitedMaxWait(long maxWaitMs, int n1Step)
+            throws Exception {
+        engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 8, EngineConfig.BATCH_MAX_WAIT_MS, maxWaitMs));
+        block();
+        List<CompletableFuture<Completion>> fs = new ArrayList<>();
+        List<String> prompts = new ArrayList<>();
+        for (int i = 1; i <= 8; i++) {
+            prompts.add("A" + i);
+            fs.add(engine.submit(req("A" + i, Priority.NORMAL, i == 1 ? 3 : i == 8 ? 30 : 6)));
+        }
+        prompts.add("N1");
+        fs.add(engine.submit(req("N1", Priority.NORMAL, 2)));
+        awaitQueued(engine, 9);
+        for (int k = 1; k <= 3; k++) { // blocker's step ends; steps 0, 1, 2 of A1..A8
+            fake.allow(1);
+            fake.awaitSteps(k);
+        }
+        assertThat(fake.steps.get(0)).containsExactlyInAnyOrder("A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8");
+        prompts.add("H1");
+        fs.add(engine.submit(req("H1", Priority.HIGH, 2)));
+        awaitQueued(engine, 2);
+        fake.open();
+        for (int i = 0; i < fs.size(); i++) {
+            Completion c = get(fs.get(i));
+            assertThat(c.status()).isEqualTo(CompletionStatus.OK);
+            assertThat(c.text()).isEqualTo(FakeBackend.expectedText(prompts.get(i), c.completionTokens()));
+        }
+        assertThat(fake.steps.get(3)).contains("H1").doesNotContain("A1", "N1"); // HIGH: the very next step
+        int first = -1;
+        for (int k = 0; k < fake.steps.size() && first < 0; k++) {
+            if (fake.steps.get(k).contains("N1")) {
+                first = k;
+            }
+        }
+        assertThat(first).as("first step of N1 in %s", fake.steps).isEqualTo(n1Step);
+        assertThat(fake.steps).allSatisfy(s -> assertThat(s.size()).isLessThanOrEqualTo(8));
+    }
 }

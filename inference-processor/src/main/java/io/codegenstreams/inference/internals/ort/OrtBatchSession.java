@@ -15,6 +15,8 @@ import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,23 +26,30 @@ import java.util.Set;
  * KV-cache batch on ONNX Runtime, per the model's ONNX contract (inputs {@code input_ids}, {@code position_ids},
  * {@code attention_mask}, {@code past_key_values}; outputs {@code logits}, {@code present_key_values}).
  *
- * <p>Copy discipline, the point of this class. The KV tensor lives in two Java direct buffers used in turn:
- * a step reads {@code past_key_values} from one and ONNX Runtime writes {@code present_key_values} straight into
- * the other (a pinned output), which is the next step's past. So while the batch is unchanged no KV byte is
- * copied in Java. Rows are slots:
- * <ul>
- *   <li>a sequence that leaves frees its slot (a dead row: dummy token, fully masked);</li>
- *   <li>sequences that join are prefilled in their own run, then each is copied into a free slot (only its own
- *   rows of KV, right-aligned; the slot's older columns are hidden by the mask);</li>
- *   <li>the whole tensor is rebuilt (live rows and joiners copied into the other buffer, the sequence axis
- *   trimmed to the longest row) only when there are not enough free slots, when a joiner is longer than the
- *   sequence axis, when half the rows are dead, or when the axis outgrew the longest live row.</li>
- * </ul>
+ * <p><b>Banks.</b> The rows of the batch live in a few <i>banks</i>, each a KV tensor of its own
+ * ({@code [L, 2, rows, H, axis, D]}, rows right-aligned, left padding masked) decoded by its own run. The rows
+ * that join at one step (prefilled together in one run) become a new bank: the prefill writes its
+ * {@code present_key_values} straight into the bank's buffer, so a joiner's KV is never copied. The point: on a
+ * CPU the cost of a decode run grows with rows x axis (attention over the padded axis and the past/present copy
+ * inside the graph), and a bank's rows started together, so its axis is close to every row's own length, where a
+ * single tensor would pad every row to the longest one in the whole batch. At most {@link #MAX_BANKS} banks stay
+ * after a step: beyond that the two whose merge pads the fewest columns are merged into one tensor.
+ *
+ * <p>Copy discipline. A bank has two direct buffers used in turn: a step reads {@code past_key_values} from one
+ * and ONNX Runtime writes {@code present_key_values} straight into the other (a pinned output), which is the next
+ * step's past; so while a bank is unchanged no KV byte is copied in Java. Rows that leave die in place (masked)
+ * and their bank is compacted (live rows copied into the other buffer, the axis trimmed to the longest live row)
+ * once the columns wasted per step outweigh a quarter of the copy; a bank whose rows all left is dropped. Freed
+ * buffers are pooled for later banks.
  */
 final class OrtBatchSession implements BatchSession {
     private static final long DEAD = -1;
-    /** Rebuilds keep the sequence axis at least this long (or the context), so most joiners fit a free slot. */
-    private static final int MIN_AXIS = 96;
+    /** Banks kept after a step (runs per decode step). */
+    static final int MAX_BANKS = 4;
+    /** Pooled spare buffers. */
+    private static final int POOL = 2 * MAX_BANKS + 2;
+    /** Per-row cost of a decode run that does not depend on the axis, in axis columns (measured on CPU). */
+    private static final int ROW_COST_COLUMNS = 48;
 
     private final OrtEnvironment env;
     private final OrtSession session;
@@ -48,15 +57,81 @@ final class OrtBatchSession implements BatchSession {
     private final int vocab;
     private final int context;
 
-    private final FloatBuffer[] bufs = new FloatBuffer[2];
-    private FloatBuffer scratch;            // prefill output of joiners, reused
-    private int cur;                        // bufs[cur] holds the past [L,2,B,H,T,hd]
-    private long[] rowIds = new long[0];
-    private int[] rowLen = new int[0];      // tokens held per row
-    private int batch;                      // B
-    private int pastLen;                    // T
-    private int dead;
-    private final Map<Long, Integer> rowOf = new HashMap<>();
+    private final List<Bank> banks = new ArrayList<>();
+    private final Map<Long, Bank> bankOf = new HashMap<>();
+    private final List<FloatBuffer> pool = new ArrayList<>();
+
+    /** A sub-batch with its own KV tensor, in two buffers used in turn. */
+    private final class Bank {
+        final FloatBuffer[] bufs = new FloatBuffer[2];
+        int cur;                         // bufs[cur] holds the past [L,2,B,H,T,hd]
+        long[] rowIds;
+        int[] rowLen;                    // tokens held per row
+        int batch;                       // B
+        int pastLen;                     // T
+        int dead;
+        final Map<Long, Integer> rowOf = new HashMap<>();
+
+        Bank(long[] ids, int[] len, int pastLen) {
+            this.rowIds = ids;
+            this.rowLen = len;
+            this.batch = ids.length;
+            this.pastLen = pastLen;
+            for (int r = 0; r < batch; r++) {
+                rowOf.put(ids[r], r);
+                bankOf.put(ids[r], this);
+            }
+        }
+
+        int live() {
+            return batch - dead;
+        }
+
+        int maxLive() {
+            int m = 0;
+            for (int r = 0; r < batch; r++) {
+                if (rowIds[r] != DEAD) {
+                    m = Math.max(m, rowLen[r]);
+                }
+            }
+            return m;
+        }
+
+        long liveColumns() {
+            long n = 0;
+            for (int r = 0; r < batch; r++) {
+                if (rowIds[r] != DEAD) {
+                    n += rowLen[r];
+                }
+            }
+            return n;
+        }
+
+        void kill(int r) {
+            rowOf.remove(rowIds[r]);
+            bankOf.remove(rowIds[r]);
+            rowIds[r] = DEAD;
+            dead++;
+        }
+
+        FloatBuffer view(int i, int b, int t) {
+            return slice(bufs[i], kv.floats(b, t));
+        }
+
+        void ensure(int i, long floats) {
+            if (bufs[i] == null || bufs[i].capacity() < floats) {
+                release(bufs[i]);
+                bufs[i] = acquire(floats);
+            }
+        }
+
+        void free() {
+            release(bufs[0]);
+            release(bufs[1]);
+            bufs[0] = null;
+            bufs[1] = null;
+        }
+    }
 
     OrtBatchSession(OrtEnvironment env, OrtSession session, KvLayout kv, int vocab, int context) {
         this.env = env;
@@ -69,40 +144,45 @@ final class OrtBatchSession implements BatchSession {
     @Override
     public float[][] step(List<? extends SequenceView> rows, StepControl control) throws BackendException {
         float[][] out = new float[rows.size()][];
-        List<Integer> cached = new ArrayList<>();
+        Map<Bank, List<Integer>> cached = new IdentityHashMap<>();
+        Map<Bank, boolean[]> keep = new IdentityHashMap<>();
         List<Integer> fresh = new ArrayList<>();
-        boolean[] keep = new boolean[batch];
         for (int i = 0; i < rows.size(); i++) {
             SequenceView s = rows.get(i);
-            Integer r = rowOf.get(s.id());
-            if (r != null && rowLen[r] == s.length() - 1) {
-                cached.add(i);
-                keep[r] = true;
+            Bank b = bankOf.get(s.id());
+            Integer r = b == null ? null : b.rowOf.get(s.id());
+            if (r != null && b.rowLen[r] == s.length() - 1) {
+                cached.computeIfAbsent(b, k -> new ArrayList<>()).add(i);
+                keep.computeIfAbsent(b, k -> new boolean[k.batch])[r] = true;
             } else {
                 fresh.add(i);
             }
         }
         try {
-            if (cached.isEmpty()) {
-                clear();
-                if (!fresh.isEmpty()) {
-                    prefillAsPast(rows, fresh, out, control);
+            // rows not in this step (finished, preempted, failed, or out of step) die
+            for (Iterator<Bank> it = banks.iterator(); it.hasNext(); ) {
+                Bank b = it.next();
+                boolean[] k = keep.get(b);
+                for (int r = 0; r < b.batch; r++) {
+                    if (b.rowIds[r] != DEAD && (k == null || !k[r])) {
+                        b.kill(r);
+                    }
                 }
-                return out;
-            }
-            for (int r = 0; r < batch; r++) {
-                if (!keep[r] && rowIds[r] != DEAD) {
-                    rowOf.remove(rowIds[r]);
-                    rowIds[r] = DEAD;
-                    dead++;
+                if (b.live() == 0) {
+                    b.free();
+                    it.remove();
+                } else if (worthCompacting(b)) {
+                    compact(b);
                 }
             }
-            decode(rows, cached, out, control);
-            Prefill p = fresh.isEmpty() ? null : prefill(rows, fresh, out, control);
-            if (p != null && !place(p, rows, fresh)) {
-                rebuild(p, rows, fresh);
-            } else if (dead > 0 && dead * 2 >= batch || pastLen - axisFor(maxLive()) > Math.max(32, maxLive() / 2)) {
-                rebuild(null, rows, fresh);
+            for (Bank b : banks) {
+                decode(b, rows, cached.get(b), out, control);
+            }
+            if (!fresh.isEmpty()) {
+                banks.add(prefill(rows, fresh, out, control));
+            }
+            while (banks.size() > MAX_BANKS) {
+                mergeCheapest();
             }
             return out;
         } catch (OrtException e) {
@@ -125,26 +205,23 @@ final class OrtBatchSession implements BatchSession {
         return new BackendException("ONNX Runtime step failed: " + e.getMessage(), e, oom);
     }
 
-    /** Sequence axis for rows up to {@code longest} tokens: at least MIN_AXIS (padding is masked). */
-    private int axisFor(int longest) {
-        return Math.max(longest, Math.min(MIN_AXIS, context));
-    }
-
-    private int maxLive() {
-        int m = 0;
-        for (int r = 0; r < batch; r++) {
-            if (rowIds[r] != DEAD) {
-                m = Math.max(m, rowLen[r]);
-            }
+    /**
+     * Compacting copies every live column once; it saves, at every later step, the dead rows (their fixed cost
+     * and their axis) and the axis beyond the longest live row. Worth it when four steps of savings pay the copy.
+     */
+    private boolean worthCompacting(Bank b) {
+        if (b.dead == 0 && b.pastLen - b.maxLive() < 16) {
+            return false;
         }
-        return m;
+        long wasted = (long) b.dead * (ROW_COST_COLUMNS + b.pastLen) + (long) b.live() * (b.pastLen - b.maxLive());
+        return 4 * wasted >= b.liveColumns();
     }
 
-    /** One decode step over every row; dead rows get token 0, fully masked. Output goes to the other buffer. */
-    private void decode(List<? extends SequenceView> rows, List<Integer> cached, float[][] out, StepControl control)
-            throws OrtException {
-        int b = batch;
-        int t = pastLen + 1;
+    /** One decode step over every row of a bank (all live: compaction ran first). Output to the other buffer. */
+    private void decode(Bank bank, List<? extends SequenceView> rows, List<Integer> cached, float[][] out,
+                        StepControl control) throws OrtException {
+        int b = bank.batch;
+        int t = bank.pastLen + 1;
         long[] ids = new long[b];
         long[] pos = new long[b];
         long[] mask = new long[b * t];
@@ -152,37 +229,34 @@ final class OrtBatchSession implements BatchSession {
         Arrays.fill(rowToInput, -1);
         for (int i : cached) {
             SequenceView s = rows.get(i);
-            int r = rowOf.get(s.id());
+            int r = bank.rowOf.get(s.id());
             ids[r] = s.tokens()[s.length() - 1];
             pos[r] = Math.min(s.length() - 1, context - 1);
             rowToInput[r] = i;
-            Arrays.fill(mask, r * t + (t - rowLen[r] - 1), (r + 1) * t, 1L);
+            Arrays.fill(mask, r * t + (t - bank.rowLen[r] - 1), (r + 1) * t, 1L);
         }
         for (int r = 0; r < b; r++) {
-            if (rowIds[r] == DEAD) {
+            if (bank.rowIds[r] == DEAD) {
                 mask[(r + 1) * t - 1] = 1L;
             }
         }
-        int next = 1 - cur;
-        ensure(next, kv.floats(b, t));
-        float[] logits = run(ids, pos, new long[]{b, 1}, mask, new long[]{b, t}, view(cur, b, pastLen),
-                view(next, b, t), b, control);
+        int next = 1 - bank.cur;
+        bank.ensure(next, kv.floats(b, t));
+        float[] logits = run(ids, pos, new long[]{b, 1}, mask, new long[]{b, t},
+                bank.view(bank.cur, b, bank.pastLen), bank.view(next, b, t), b, control);
         for (int r = 0; r < b; r++) {
             if (rowToInput[r] >= 0) {
                 out[rowToInput[r]] = Arrays.copyOfRange(logits, r * vocab, (r + 1) * vocab);
-                rowLen[r]++;
+                bank.rowLen[r]++;
             }
         }
-        cur = next;
-        pastLen = t;
+        bank.cur = next;
+        bank.pastLen = t;
     }
 
-    private record Prefill(FloatBuffer present, int rows, int seq) {
-    }
-
-    /** Prefills new rows in their own run (left-padded, empty past) into {@code target} (a buffer index). */
-    private Prefill prefill(List<? extends SequenceView> rows, List<Integer> fresh, float[][] out,
-                            StepControl control, int target) throws OrtException {
+    /** Prefills the joining rows in one run (left-padded, empty past) straight into a new bank's buffer. */
+    private Bank prefill(List<? extends SequenceView> rows, List<Integer> fresh, float[][] out, StepControl control)
+            throws OrtException {
         int f = fresh.size();
         int s = 0;
         for (int i : fresh) {
@@ -191,6 +265,8 @@ final class OrtBatchSession implements BatchSession {
         long[] ids = new long[f * s];
         long[] pos = new long[f * s];
         long[] mask = new long[f * s];
+        long[] rowIds = new long[f];
+        int[] rowLen = new int[f];
         for (int j = 0; j < f; j++) {
             SequenceView seq = rows.get(fresh.get(j));
             int pad = s - seq.length();
@@ -200,106 +276,102 @@ final class OrtBatchSession implements BatchSession {
                 pos[j * s + pad + k] = k;
                 mask[j * s + pad + k] = 1L;
             }
+            rowIds[j] = seq.id();
+            rowLen[j] = seq.length();
         }
-        FloatBuffer present;
-        if (target >= 0) {
-            ensure(target, kv.floats(f, s));
-            present = view(target, f, s);
-        } else {
-            int n = (int) kv.floats(f, s);
-            if (scratch == null || scratch.capacity() < n) {
-                scratch = KvLayout.allocate(n);
-            }
-            present = scratch.duplicate().clear().limit(n).slice();
+        FloatBuffer buf = acquire(kv.floats(f, s));
+        float[] logits;
+        try {
+            logits = run(ids, pos, new long[]{f, s}, mask, new long[]{f, s}, FloatBuffer.allocate(0),
+                    slice(buf, kv.floats(f, s)), f, control);
+        } catch (OrtException | RuntimeException | Error e) {
+            release(buf);
+            throw e;
         }
-        float[] logits = run(ids, pos, new long[]{f, s}, mask, new long[]{f, s}, FloatBuffer.allocate(0), present, f,
-                control);
         for (int j = 0; j < f; j++) {
             out[fresh.get(j)] = Arrays.copyOfRange(logits, j * vocab, (j + 1) * vocab);
         }
-        return new Prefill(present, f, s);
+        Bank bank = new Bank(rowIds, rowLen, s);
+        bank.bufs[0] = buf;
+        return bank;
     }
 
-    private Prefill prefill(List<? extends SequenceView> rows, List<Integer> fresh, float[][] out, StepControl control)
-            throws OrtException {
-        return prefill(rows, fresh, out, control, -1);
-    }
-
-    /** A batch of only new rows: the prefill output is written straight into the past buffer. */
-    private void prefillAsPast(List<? extends SequenceView> rows, List<Integer> fresh, float[][] out,
-                               StepControl control) throws OrtException {
-        Prefill p = prefill(rows, fresh, out, control, cur);
-        batch = fresh.size();
-        rowIds = new long[batch];
-        rowLen = new int[batch];
-        for (int j = 0; j < batch; j++) {
-            SequenceView s = rows.get(fresh.get(j));
-            rowIds[j] = s.id();
-            rowLen[j] = s.length();
-            rowOf.put(s.id(), j);
-        }
-        pastLen = p.seq;
-        dead = 0;
-    }
-
-    /** Copies prefilled rows into free slots of the current past. False when they do not fit. */
-    private boolean place(Prefill p, List<? extends SequenceView> rows, List<Integer> fresh) {
-        if (p.seq > pastLen || dead < fresh.size()) {
-            return false;
-        }
-        FloatBuffer dst = view(cur, batch, pastLen);
-        int r = 0;
-        for (int j = 0; j < fresh.size(); j++) {
-            while (rowIds[r] != DEAD) {
-                r++;
-            }
-            SequenceView s = rows.get(fresh.get(j));
-            kv.copyRow(p.present, p.rows, p.seq, j, dst, batch, pastLen, r, s.length());
-            rowIds[r] = s.id();
-            rowLen[r] = s.length();
-            rowOf.put(s.id(), r);
-            dead--;
-        }
-        return true;
-    }
-
-    /** Rebuilds the past in the other buffer from the live rows plus the prefilled rows (if any). */
-    private void rebuild(Prefill p, List<? extends SequenceView> rows, List<Integer> fresh) {
-        int live = batch - dead;
-        int nb = live + (p == null ? 0 : fresh.size());
-        int nt = axisFor(Math.max(maxLive(), p == null ? 0 : p.seq));
-        int next = 1 - cur;
-        ensure(next, kv.floats(nb, nt + 1));
-        FloatBuffer src = view(cur, batch, pastLen);
-        FloatBuffer dst = view(next, nb, nt);
-        long[] newIds = new long[nb];
-        int[] newLen = new int[nb];
+    /** Copies the live rows of a bank into its other buffer, the axis trimmed to the longest live row. */
+    private void compact(Bank b) {
+        int nb = b.live();
+        int nt = b.maxLive();
+        int next = 1 - b.cur;
+        b.ensure(next, kv.floats(nb, nt + 1));
+        FloatBuffer src = b.view(b.cur, b.batch, b.pastLen);
+        FloatBuffer dst = b.view(next, nb, nt);
+        long[] ids = new long[nb];
+        int[] len = new int[nb];
         int row = 0;
-        for (int r = 0; r < batch; r++) {
-            if (rowIds[r] != DEAD) {
-                kv.copyRow(src, batch, pastLen, r, dst, nb, nt, row, rowLen[r]);
-                newIds[row] = rowIds[r];
-                newLen[row++] = rowLen[r];
+        b.rowOf.clear();
+        for (int r = 0; r < b.batch; r++) {
+            if (b.rowIds[r] != DEAD) {
+                kv.copyRow(src, b.batch, b.pastLen, r, dst, nb, nt, row, b.rowLen[r]);
+                ids[row] = b.rowIds[r];
+                len[row] = b.rowLen[r];
+                b.rowOf.put(ids[row], row++);
             }
         }
-        if (p != null) {
-            for (int j = 0; j < fresh.size(); j++) {
-                SequenceView s = rows.get(fresh.get(j));
-                kv.copyRow(p.present, p.rows, p.seq, j, dst, nb, nt, row, s.length());
-                newIds[row] = s.id();
-                newLen[row++] = s.length();
+        b.cur = next;
+        b.rowIds = ids;
+        b.rowLen = len;
+        b.batch = nb;
+        b.pastLen = nt;
+        b.dead = 0;
+    }
+
+    /**
+     * Merges the two banks whose union pads the fewest columns (the shorter bank's rows up to the longer axis);
+     * the merged tensor holds only live rows and its axis is the longest live row.
+     */
+    private void mergeCheapest() {
+        int bi = -1;
+        int bj = -1;
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < banks.size(); i++) {
+            for (int j = i + 1; j < banks.size(); j++) {
+                Bank a = banks.get(i);
+                Bank c = banks.get(j);
+                int ta = a.maxLive();
+                int tc = c.maxLive();
+                int t = Math.max(ta, tc);
+                long waste = (long) a.live() * (t - ta) + (long) c.live() * (t - tc);
+                if (waste < best) {
+                    best = waste;
+                    bi = i;
+                    bj = j;
+                }
             }
         }
-        cur = next;
-        batch = nb;
-        rowIds = newIds;
-        rowLen = newLen;
-        rowOf.clear();
-        for (int r = 0; r < nb; r++) {
-            rowOf.put(newIds[r], r);
+        Bank a = banks.get(bi);
+        Bank c = banks.get(bj);
+        int nb = a.live() + c.live();
+        int nt = Math.max(a.maxLive(), c.maxLive());
+        FloatBuffer buf = acquire(kv.floats(nb, nt + 1));
+        FloatBuffer dst = slice(buf, kv.floats(nb, nt));
+        long[] ids = new long[nb];
+        int[] len = new int[nb];
+        int row = 0;
+        for (Bank x : List.of(a, c)) {
+            FloatBuffer src = x.view(x.cur, x.batch, x.pastLen);
+            for (int r = 0; r < x.batch; r++) {
+                if (x.rowIds[r] != DEAD) {
+                    kv.copyRow(src, x.batch, x.pastLen, r, dst, nb, nt, row, x.rowLen[r]);
+                    ids[row] = x.rowIds[r];
+                    len[row++] = x.rowLen[r];
+                }
+            }
+            x.free();
         }
-        pastLen = nt;
-        dead = 0;
+        banks.remove(c);
+        banks.remove(a);
+        Bank m = new Bank(ids, len, nt);
+        m.bufs[0] = buf;
+        banks.add(m);
     }
 
     /** Runs the graph; {@code present} (a direct buffer) receives present_key_values. Returns the logits. */
@@ -335,28 +407,47 @@ final class OrtBatchSession implements BatchSession {
         }
     }
 
-    private void ensure(int i, long floats) {
-        if (bufs[i] == null || bufs[i].capacity() < floats) {
-            bufs[i] = null;
-            bufs[i] = KvLayout.allocate(floats);
+    private FloatBuffer acquire(long floats) {
+        FloatBuffer best = null;
+        for (FloatBuffer b : pool) {
+            if (b.capacity() >= floats && (best == null || b.capacity() < best.capacity())) {
+                best = b;
+            }
+        }
+        if (best != null) {
+            pool.remove(best);
+            return best;
+        }
+        return KvLayout.allocate(floats);
+    }
+
+    private void release(FloatBuffer b) {
+        if (b == null) {
+            return;
+        }
+        pool.add(b);
+        if (pool.size() > POOL) {
+            FloatBuffer smallest = pool.get(0);
+            for (FloatBuffer x : pool) {
+                if (x.capacity() < smallest.capacity()) {
+                    smallest = x;
+                }
+            }
+            pool.remove(smallest);
         }
     }
 
-    private FloatBuffer view(int i, int b, int t) {
-        int n = (int) kv.floats(b, t);
-        if (n == 0) {
+    private static FloatBuffer slice(FloatBuffer buf, long floats) {
+        if (floats == 0) {
             return FloatBuffer.allocate(0);
         }
-        return bufs[i].duplicate().clear().limit(n).slice();
+        return buf.duplicate().clear().limit((int) floats).slice();
     }
 
     private void clear() {
-        rowIds = new long[0];
-        rowLen = new int[0];
-        rowOf.clear();
-        batch = 0;
-        pastLen = 0;
-        dead = 0;
+        banks.forEach(Bank::free);
+        banks.clear();
+        bankOf.clear();
     }
 
     @Override
@@ -366,14 +457,16 @@ final class OrtBatchSession implements BatchSession {
 
     @Override
     public long kvBytes() {
-        return kv.floats(batch, pastLen) * 4;
+        long n = 0;
+        for (Bank b : banks) {
+            n += kv.floats(b.batch, b.pastLen) * 4;
+        }
+        return n;
     }
 
     @Override
     public void close() {
         clear();
-        bufs[0] = null;
-        bufs[1] = null;
-        scratch = null;
+        pool.clear();
     }
 }

@@ -25,10 +25,12 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The one scheduler of one model: bounded priority lanes in front of a single decode thread that runs the batch.
  *
- * <p><b>Continuous batching</b> (default): before every decode step, waiting requests are admitted into the
+ * <p><b>Continuous batching</b> (default): before a decode step, waiting requests are admitted into the
  * running batch (best effective priority first, see {@link LaneQueues}) while the batch is under its cap
  * ({@link AdaptiveBatchPolicy}) and the reserved KV bytes stay under {@code kv.budget.bytes}; a sequence leaves
- * the batch as soon as it finishes. A HIGH request that finds the batch full (or the KV budget spent) preempts
+ * the batch as soon as it finishes. Joiners are admitted in groups ({@link AdaptiveBatchPolicy#admitJoiners}):
+ * when the batch is empty, a HIGH request waits, a quarter of the cap is free, or the oldest has waited
+ * {@code batch.max.wait.ms}; so their prefill runs once every few steps for several of them. A HIGH request that finds the batch full (or the KV budget spent) preempts
  * the most recently admitted non-HIGH sequence, which goes back to the head of its lane with its tokens kept and
  * is prefilled again when readmitted: so a HIGH request waits at most one decode step once queued.
  *
@@ -300,6 +302,9 @@ public final class ModelScheduler {
             if (queues.waiting() < policy.cap() && waited < policy.waitNanos(queues.waiting())) {
                 return false;
             }
+        } else if (!policy.admitJoiners(active.size(), queues.waiting(),
+                queues.waiting() == 0 ? 0 : now - queues.oldestSubmitNanos(), queues.depth(Priority.HIGH) > 0)) {
+            return false;
         }
         boolean any = false;
         int cap = policy.cap();
