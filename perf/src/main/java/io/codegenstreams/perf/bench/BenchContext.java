@@ -1,0 +1,114 @@
+package io.codegenstreams.perf.bench;
+
+import io.codegenstreams.perf.load.EngineMeter;
+import io.codegenstreams.perf.load.KafkaSink;
+import io.codegenstreams.perf.load.LoadRunner;
+import io.codegenstreams.perf.load.PointResult;
+import io.codegenstreams.perf.load.Outcome;
+import io.codegenstreams.perf.load.RequestSink;
+import io.codegenstreams.perf.load.ResultTracker;
+import io.codegenstreams.perf.workload.PlannedRequest;
+import io.codegenstreams.perf.workload.WorkloadPlanner;
+import io.codegenstreams.perf.workload.WorkloadSpec;
+import io.codegenstreams.schemas.Priority;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * What every measurement of a run shares: the cluster, the Kafka client side of the load generator, the profile,
+ * the progress display, and the source of request ids and random seeds (one seed per run, so a rerun replays the
+ * same arrivals).
+ */
+final class BenchContext {
+  private static final Duration LONG = Duration.ofMinutes(10);
+
+  final PerfCluster cluster;
+  final KafkaSink kafka;
+  final PerfProfile profile;
+  final Progress progress;
+  private final long seed;
+  private final String runId = Long.toString(System.currentTimeMillis(), 36);
+  private final AtomicInteger plans = new AtomicInteger();
+
+  BenchContext(PerfCluster cluster, KafkaSink kafka, PerfProfile profile, Progress progress, long seed) {
+    this.cluster = cluster;
+    this.kafka = kafka;
+    this.profile = profile;
+    this.progress = progress;
+    this.seed = seed;
+  }
+
+  /** A fresh random source for arrivals at one rate: the same for the same (rate, purpose) in every run. */
+  Random random(double qps, String purpose) {
+    return new Random(seed ^ Double.hashCode(qps) ^ purpose.hashCode());
+  }
+
+  List<PlannedRequest> plan(WorkloadSpec workload, List<Long> arrivals, long planSeed) {
+    String prefix = "perf-" + runId + "-" + plans.incrementAndGet() + "-";
+    return new WorkloadPlanner(workload, prefix).plan(arrivals, planSeed ^ seed);
+  }
+
+  /** Runs a plan with a progress bar and a line of result. */
+  PointResult run(String task, double qps, List<PlannedRequest> plan, RequestSink sink, LoadRunner.Settings settings,
+                  EngineMeter meter) {
+    PointResult r = progress.bar(task, plan.size(), tick -> new LoadRunner(settings, meter).run(qps, plan, sink, tick));
+    progress.say("%s: offered %.2f/s achieved %.2f/s, P50 %.0f ms, P99 %.0f ms, util %.0f%%, batch %.1f, %d sent%s%s",
+        task, qps, r.achievedQps(), r.p50Ms(), r.p99Ms(), r.utilisation() * 100, r.meanBatch(), r.sent(),
+        r.passed() ? " (meets target)" : " (misses target)", r.aborted() ? ", stopped early" : "");
+    return r;
+  }
+
+  /** Settings of a sweep run: the target, deadline 2x target, abort once lost. */
+  LoadRunner.Settings sweepSettings(Duration target) {
+    return new LoadRunner.Settings(target, profile.deadline(target), Duration.ofSeconds(3), true);
+  }
+
+  /** Settings of a measurement that must run to its end (floods, single requests). */
+  LoadRunner.Settings patientSettings(Duration deadline) {
+    return new LoadRunner.Settings(LONG, deadline, Duration.ofSeconds(3), false);
+  }
+
+  /**
+   * Time from {@code start} to the first committed result: a short request is produced, then {@code start} runs
+   * (starting an engine and/or the pipeline, in this thread), then its result is awaited.
+   */
+  double firstResultMillis(String task, Runnable start) {
+    String id = "perf-" + runId + "-start-" + plans.incrementAndGet();
+    ResultTracker tracker = new ResultTracker(LONG.toNanos());
+    kafka.attach(tracker);
+    long began = System.nanoTime();
+    tracker.sent(id, Priority.NORMAL, began);
+    Instant now = Instant.now();
+    kafka.send(new PlannedRequest(0, id, Priority.NORMAL, 64, 8, false), now, now.plus(LONG));
+    start.run();
+    long until = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    while (tracker.pending() > 0 && System.nanoTime() < until) {
+      LockSupport.parkNanos(5_000_000L);
+    }
+    double ms = tracker.count(Outcome.OK) == 1 ? (tracker.lastAnswerNanos() - began) / 1e6 : Double.NaN;
+    progress.say("%s: first result %.2f s after start", task, ms / 1000);
+    return ms;
+  }
+
+  /** Median latency of single requests sent one at a time (mean prompt and output lengths) through {@code sink}. */
+  double idleMillis(WorkloadSpec workload, RequestSink sink, EngineMeter meter) {
+    int prompt = (int) Math.round(workload.meanPromptBytes());
+    int output = (int) Math.round(workload.meanOutputTokens());
+    List<Double> samples = new ArrayList<>();
+    for (int i = 0; i < profile.idleSamples(); i++) {
+      PlannedRequest r = new PlannedRequest(0, "perf-" + runId + "-idle-" + plans.incrementAndGet(), Priority.NORMAL,
+          prompt, output, false);
+      samples.add(new LoadRunner(patientSettings(LONG), meter).run(0, List.of(r), sink, n -> {}).p50Ms());
+    }
+    samples.sort(Double::compare);
+    double median = samples.get(samples.size() / 2);
+    progress.say("one request alone (%d-byte prompt, %d tokens): %s ms, median %.0f ms", prompt, output, samples,
+        median);
+    return median;
+  }
+}

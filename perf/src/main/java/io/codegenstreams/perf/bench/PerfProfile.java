@@ -1,0 +1,37 @@
+package io.codegenstreams.perf.bench;
+
+import java.time.Duration;
+
+/**
+ * How thoroughly to measure. {@link #QUICK} runs everything once, briefly (a smoke check and a rough picture in
+ * about five minutes); {@link #FULL} gives each rate enough requests for a meaningful P99 and searches finer.
+ *
+ * @param sweepBudget      load runs per sweep of the dynamic configuration
+ * @param baselineBudget   load runs per sweep of sync and basic-async
+ * @param precision        a sweep stops when its pass/fail bracket is narrower than this (relative)
+ * @param shape            duration of each load run
+ * @param idleSamples      single requests whose median is the idle latency
+ * @param floodSync        requests of the in-process saturation probe, per configuration
+ * @param highLaneSeconds  duration of each run of the HIGH-lane test
+ * @param zeroCostRequests requests of the zero-cost pipeline flood
+ * @param rawRecords       records of Kafka's producer / consumer perf tools
+ */
+public record PerfProfile(String name, int sweepBudget, int baselineBudget, double precision, LoadShape shape, int idleSamples,
+                          int floodSync, int floodBasic, int floodDynamic, double highLaneSeconds,
+                          int zeroCostRequests, int rawRecords) {
+
+  public static final PerfProfile QUICK = new PerfProfile("quick", 3, 3, 0.15, new LoadShape(30, 4, 6, 2), 3,
+      3, 16, 64, 5, 2_000, 30_000);
+
+  public static final PerfProfile FULL = new PerfProfile("full", 7, 6, 0.05, new LoadShape(200, 20, 60, 5), 5,
+      4, 32, 200, 30, 10_000, 300_000);
+
+  public boolean quick() {
+    return this == QUICK;
+  }
+
+  /** The deadline every request carries: twice the target, so an overloaded run clears its backlog quickly. */
+  public Duration deadline(Duration target) {
+    return target.multipliedBy(2);
+  }
+}

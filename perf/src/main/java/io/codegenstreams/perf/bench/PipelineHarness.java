@@ -1,0 +1,53 @@
+package io.codegenstreams.perf.bench;
+
+import io.codegenstreams.inference.InferenceEngine;
+import io.codegenstreams.topology.CodegenPipeline;
+import io.codegenstreams.topology.ModelCatalog;
+import io.codegenstreams.topology.PipelineListener;
+import io.codegenstreams.topology.TopologyConfig;
+import java.time.Duration;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Starts the real pipeline ({@link CodegenPipeline}: exactly-once v2, the production topology and settings) in
+ * front of an engine. Every start uses the same application id, so it resumes from the committed offsets, and a
+ * new state directory, so it restores its stores from their changelogs as a worker started on a fresh node would.
+ * (Restarting on the previous state directory makes Kafka Streams 4.3 declare every task corrupted, "State store
+ * lane-high did not find checkpoint offsets while stores are not empty", and wipe and rebuild them, which took
+ * 20 to 45 s per restart here.)
+ */
+final class PipelineHarness {
+  static final String APPLICATION_ID = "codegen-perf";
+
+  private PipelineHarness() {}
+
+  private static final AtomicInteger STARTS = new AtomicInteger();
+
+  /**
+   * Stops a pipeline and leaves its consumer group, as a worker being redeployed should. ({@link CodegenPipeline#close}
+   * keeps Kafka Streams' default of not leaving: the next start then waits {@code session.timeout.ms}, 45 s, for the
+   * coordinator to drop the stale member before it gets any partition.)
+   */
+  static void stop(CodegenPipeline pipeline) {
+    pipeline.streams().close(CloseOptions.groupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP)
+        .withTimeout(Duration.ofSeconds(30)));
+    pipeline.close();
+  }
+
+  static CodegenPipeline start(PerfCluster cluster, InferenceEngine engine, EngineUnderTest eut) {
+    TopologyConfig topology = new TopologyConfig(Map.of(TopologyConfig.APPLICATION_ID, APPLICATION_ID));
+    CodegenPipeline.Settings settings = new CodegenPipeline.Settings(topology, cluster.clientProperties(),
+        cluster.registryUrl(), cluster.stateDir().resolve("start-" + STARTS.incrementAndGet()), Map.of());
+    try {
+      return CodegenPipeline.start(settings, engine, new ModelCatalog(Set.of(eut.model()), eut.model()),
+          PipelineListener.NONE, Duration.ofMinutes(3));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the pipeline", e);
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package io.codegenstreams.perf.load;
+
+import io.codegenstreams.perf.workload.PlannedRequest;
+import io.codegenstreams.perf.workload.Prompts;
+import io.codegenstreams.schemas.CodeGenRequest;
+import io.codegenstreams.schemas.CodeGenResult;
+import io.codegenstreams.schemas.ResultStatus;
+import io.codegenstreams.serde.SpecificAvroDeserializer;
+import io.codegenstreams.serde.SpecificAvroSerializer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Sends requests to the pipeline's requests topic as a client would (Avro, keyed by request id, {@code acks=all})
+ * and reads the results topic with {@code isolation.level=read_committed}, so a latency ends when the result's
+ * transaction has committed: what a client can see.
+ */
+public final class KafkaSink implements RequestSink, AutoCloseable {
+  private final String requestsTopic;
+  private final KafkaProducer<String, CodeGenRequest> producer;
+  private final KafkaConsumer<String, CodeGenResult> consumer;
+  private final Thread reader;
+  private volatile ResultTracker tracker;
+  private volatile boolean closed;
+
+  public KafkaSink(Map<String, Object> clientProperties, String registryUrl, String requestsTopic, String resultsTopic) {
+    this.requestsTopic = requestsTopic;
+    Map<String, Object> serde = new HashMap<>(clientProperties);
+    serde.put("schema.registry.url", registryUrl);
+
+    Map<String, Object> p = new HashMap<>(clientProperties);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    SpecificAvroSerializer<CodeGenRequest> values = new SpecificAvroSerializer<>();
+    values.configure(serde, false);
+    producer = new KafkaProducer<>(p, new StringSerializer(), values);
+
+    Map<String, Object> c = new HashMap<>(clientProperties);
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+    SpecificAvroDeserializer<CodeGenResult> results = new SpecificAvroDeserializer<>(CodeGenResult.class);
+    results.configure(serde, false);
+    consumer = new KafkaConsumer<>(c, new StringDeserializer(), results);
+    List<TopicPartition> partitions = consumer.partitionsFor(resultsTopic).stream()
+        .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+    consumer.assign(partitions);
+    consumer.seekToEnd(partitions);
+    partitions.forEach(consumer::position); // resolve "end" now, before any request is sent
+    reader = new Thread(this::read, "perf-results-reader");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  private void read() {
+    try {
+      while (!closed) {
+        for (ConsumerRecord<String, CodeGenResult> r : consumer.poll(Duration.ofMillis(50))) {
+          long now = System.nanoTime();
+          ResultTracker t = tracker;
+          if (t != null && r.value() != null) {
+            t.answered(r.key(), outcome(r.value().getStatus()), r.value().getCached(), now);
+          }
+        }
+      }
+    } catch (WakeupException e) {
+      // closing
+    } finally {
+      consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  private static Outcome outcome(ResultStatus status) {
+    return switch (status) {
+      case OK -> Outcome.OK;
+      case TIMEOUT -> Outcome.TIMEOUT;
+      case REJECTED -> Outcome.REJECTED;
+      case FAILED -> Outcome.FAILED;
+    };
+  }
+
+  @Override
+  public void attach(ResultTracker tracker) {
+    this.tracker = tracker;
+  }
+
+  @Override
+  public void send(PlannedRequest r, Instant createdAt, Instant deadline) {
+    CodeGenRequest request = CodeGenRequest.newBuilder()
+        .setRequestId(r.id())
+        .setPrompt(Prompts.ofLength(r.promptBytes()))
+        .setPriority(r.lane())
+        .setMaxNewTokens(r.maxNewTokens())
+        .setDeadline(deadline)
+        .setCreatedAt(createdAt)
+        .build();
+    producer.send(new ProducerRecord<>(requestsTopic, r.id(), request));
+  }
+
+  @Override
+  public String name() {
+    return "pipeline";
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    consumer.wakeup();
+    try {
+      reader.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    producer.close(Duration.ofSeconds(10));
+  }
+}

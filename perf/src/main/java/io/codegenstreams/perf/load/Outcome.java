@@ -1,0 +1,8 @@
+package io.codegenstreams.perf.load;
+
+/** How a request ended, as the load generator sees it. */
+public enum Outcome {
+  OK, TIMEOUT, REJECTED, FAILED,
+  /** No answer by the end of the run's drain. */
+  MISSING
+}
