@@ -27,9 +27,11 @@ import java.util.concurrent.TimeUnit;
  * <p>Part 2, same P99: open-loop Poisson arrivals, mixed output lengths, batch {@code sweepBatch}. The P99 targets
  * are {@code m}, {@code 2m} and {@code 4m} times the P99 end-to-end latency of the same requests served alone
  * (one at a time). For each mode the offered rate is stepped up geometrically (x1.25) until its P99 exceeds the
- * largest target (past saturation), then, per target, bisected (3 times, geometric midpoint) between the highest
- * rate that met it (with every lower rate meeting it too) and the lowest rate that missed it. The result per
- * target: the max offered rate of each mode whose P99 stays under the target, and their ratio continuous/static.
+ * largest target twice in a row (past saturation), then, per target, bisected (3 times, geometric midpoint)
+ * between the highest rate that met it and the next rate that missed it. A point that misses is measured a second
+ * time and the lower P99 kept (on a shared machine noise only adds latency). The result per target: the max
+ * offered rate of each mode whose P99 stays under the target, and their ratio continuous/static. Saturation
+ * figures are the best of 3 interleaved runs.
  *
  * <p>Usage: {@code EngineBench [model] [requests] [threads] [m] [sweepBatch]} (defaults: java-coder-tiny 192 2 3 32).
  */
@@ -39,6 +41,7 @@ public final class EngineBench {
     private static final double SECONDS_PER_POINT = 5;
     private static final int MIN_PER_POINT = 150;
     private static final int MAX_STEPS = 24;
+    private static final int SATURATION_REPEATS = 3;
 
     private EngineBench() {
     }
@@ -72,14 +75,22 @@ public final class EngineBench {
                 List<GenerationRequest> w = batch == 1 ? work.subList(0, Math.max(8, n / 4)) : work;
                 try (InferenceEngine s = engine(model, threads, EngineConfig.STATIC, batch);
                      InferenceEngine c = engine(model, threads, EngineConfig.CONTINUOUS, batch)) {
-                    Run rs = saturate(s, w);
-                    Run rc = saturate(c, w);
+                    Run rs = null;
+                    Run rc = null;
+                    for (int k = 0; k < SATURATION_REPEATS; k++) { // interleaved; best of the repeats
+                        rs = best(rs, saturate(s, w));
+                        rc = best(rc, saturate(c, w));
+                    }
                     print(batch, outputs, EngineConfig.STATIC, rs, "");
                     print(batch, outputs, EngineConfig.CONTINUOUS, rc,
                             String.format(Locale.ROOT, "%.2f", rc.tokensPerSec / rs.tokensPerSec));
                 }
             }
         }
+    }
+
+    private static Run best(Run a, Run b) {
+        return a == null || b.tokensPerSec > a.tokensPerSec ? b : a;
     }
 
     private static void print(int batch, String outputs, String mode, Run r, String ratio) {
@@ -138,6 +149,7 @@ public final class EngineBench {
         final String mode;
         final InferenceEngine engine;
         final TreeMap<Double, Run> points = new TreeMap<>();
+        int missesInARow;
         boolean saturated;
 
         Curve(String mode, InferenceEngine engine) {
@@ -145,23 +157,26 @@ public final class EngineBench {
             this.engine = engine;
         }
 
-        /** Highest rate meeting the target with every lower measured rate meeting it too (0 if none). */
+        /**
+         * Highest rate that met the target (0 if none). On a shared machine noise only adds latency, so a point
+         * that met the target is evidence; a miss may be noise (and was measured twice, see measure()).
+         */
         double maxPassing(double target) {
             double best = 0;
             for (Map.Entry<Double, Run> p : points.entrySet()) {
-                if (p.getValue().p99Ms > target) {
-                    break;
+                if (p.getValue().p99Ms <= target) {
+                    best = p.getKey();
                 }
-                best = p.getKey();
             }
             return best;
         }
 
-        /** Lowest rate missing the target (+infinity if none). */
+        /** Lowest rate above {@link #maxPassing} that missed the target (+infinity if none). */
         double minFailing(double target) {
-            for (Map.Entry<Double, Run> p : points.entrySet()) {
-                if (p.getValue().p99Ms > target) {
-                    return p.getKey();
+            Map.Entry<Double, Run> above = points.higherEntry(maxPassing(target));
+            for (; above != null; above = points.higherEntry(above.getKey())) {
+                if (above.getValue().p99Ms > target) {
+                    return above.getKey();
                 }
             }
             return Double.POSITIVE_INFINITY;
@@ -196,8 +211,9 @@ public final class EngineBench {
             for (int i = 0; i < MAX_STEPS && curves.stream().anyMatch(x -> !x.saturated); i++, rate *= GROWTH) {
                 for (Curve curve : curves) {
                     if (!curve.saturated) {
-                        Run r = measure(curve, pool, rate, "step");
-                        curve.saturated = r.p99Ms > top;
+                        Run r = measure(curve, pool, rate, "step", targets[0]);
+                        curve.missesInARow = r.p99Ms > top ? curve.missesInARow + 1 : 0;
+                        curve.saturated = curve.missesInARow >= 2;
                     }
                 }
             }
@@ -208,7 +224,7 @@ public final class EngineBench {
                         double lo = curve.maxPassing(target);
                         double hi = curve.minFailing(target);
                         if (lo > 0 && hi != Double.POSITIVE_INFINITY && hi / lo > 1.03) {
-                            measure(curve, pool, Math.sqrt(lo * hi), "bisect");
+                            measure(curve, pool, Math.sqrt(lo * hi), "bisect", target);
                         }
                     }
                 }
@@ -231,13 +247,19 @@ public final class EngineBench {
         return r == null ? "-" : String.format(Locale.ROOT, "%.0f tokens/s, P99 %.0f ms", r.tokensPerSec, r.p99Ms);
     }
 
-    private static Run measure(Curve curve, List<GenerationRequest> pool, double rate, String phase) throws Exception {
+    /** One point; a point missing {@code retryAbove} is measured once more and the lower P99 kept. */
+    private static Run measure(Curve curve, List<GenerationRequest> pool, double rate, String phase,
+                               double retryAbove) throws Exception {
         int count = (int) Math.min(pool.size(), Math.max(MIN_PER_POINT, rate * SECONDS_PER_POINT));
-        // the same requests and the same arrival times for both modes at a given rate
-        Run r = openLoop(curve.engine, pool.subList(0, count), rate, Double.doubleToLongBits(rate));
+        Run r = null;
+        for (int k = 0; k < 2 && (r == null || r.p99Ms > retryAbove); k++) {
+            // the same requests and the same arrival times for both modes at a given rate
+            Run x = openLoop(curve.engine, pool.subList(0, count), rate, Double.doubleToLongBits(rate));
+            System.out.printf(Locale.ROOT, "%-7s %-11s %9.1f %11.1f %9.0f %7.0f %8.0f %9d%n", k == 0 ? phase : "again",
+                    curve.mode, rate, x.requestsPerSec, x.tokensPerSec, x.p50Ms, x.p99Ms, count);
+            r = r == null || x.p99Ms < r.p99Ms ? x : r;
+        }
         curve.points.put(rate, r);
-        System.out.printf(Locale.ROOT, "%-7s %-11s %9.1f %11.1f %9.0f %7.0f %8.0f %9d%n", phase, curve.mode, rate,
-                r.requestsPerSec, r.tokensPerSec, r.p50Ms, r.p99Ms, count);
         return r;
     }
 

@@ -45,7 +45,7 @@ import java.util.Set;
 final class OrtBatchSession implements BatchSession {
     private static final long DEAD = -1;
     /** Banks kept after a step (runs per decode step). */
-    static final int MAX_BANKS = 4;
+    static final int MAX_BANKS = Integer.getInteger("codegen.ort.maxBanks", 4);
     /** Pooled spare buffers. */
     private static final int POOL = 2 * MAX_BANKS + 2;
     /** Per-row cost of a decode run that does not depend on the axis, in axis columns (measured on CPU). */
