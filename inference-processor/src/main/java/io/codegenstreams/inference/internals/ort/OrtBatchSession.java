@@ -33,7 +33,8 @@ import java.util.Set;
  * CPU the cost of a decode run grows with rows x axis (attention over the padded axis and the past/present copy
  * inside the graph), and a bank's rows started together, so its axis is close to every row's own length, where a
  * single tensor would pad every row to the longest one in the whole batch. At most {@link #MAX_BANKS} banks stay
- * after a step: beyond that the two whose merge pads the fewest columns are merged into one tensor.
+ * after a step: beyond that, or when their merge pads fewer columns than a run costs, the two whose merge pads the
+ * fewest columns are merged into one tensor.
  *
  * <p>Copy discipline. A bank has two direct buffers used in turn: a step reads {@code past_key_values} from one
  * and ONNX Runtime writes {@code present_key_values} straight into the other (a pinned output), which is the next
@@ -50,6 +51,8 @@ final class OrtBatchSession implements BatchSession {
     private static final int POOL = 2 * MAX_BANKS + 2;
     /** Per-row cost of a decode run that does not depend on the axis, in axis columns (measured on CPU). */
     private static final int ROW_COST_COLUMNS = 48;
+    /** Fixed cost of one run (tensors, dispatch), in axis columns: merging banks that pad fewer saves time. */
+    private static final int RUN_COST_COLUMNS = 128;
 
     private final OrtEnvironment env;
     private final OrtSession session;
@@ -181,7 +184,7 @@ final class OrtBatchSession implements BatchSession {
             if (!fresh.isEmpty()) {
                 banks.add(prefill(rows, fresh, out, control));
             }
-            while (banks.size() > MAX_BANKS) {
+            while (banks.size() > 1 && (banks.size() > MAX_BANKS || cheapestMerge()[2] <= RUN_COST_COLUMNS)) {
                 mergeCheapest();
             }
             return out;
@@ -325,10 +328,10 @@ final class OrtBatchSession implements BatchSession {
     }
 
     /**
-     * Merges the two banks whose union pads the fewest columns (the shorter bank's rows up to the longer axis);
-     * the merged tensor holds only live rows and its axis is the longest live row.
+     * The pair of banks whose merge pads the fewest columns (the shorter bank's live rows up to the longer axis):
+     * {@code {i, j, padded columns}}.
      */
-    private void mergeCheapest() {
+    private long[] cheapestMerge() {
         int bi = -1;
         int bj = -1;
         long best = Long.MAX_VALUE;
@@ -347,8 +350,14 @@ final class OrtBatchSession implements BatchSession {
                 }
             }
         }
-        Bank a = banks.get(bi);
-        Bank c = banks.get(bj);
+        return new long[]{bi, bj, best};
+    }
+
+    /** Merges the cheapest pair; the merged tensor holds only live rows, its axis is the longest live row. */
+    private void mergeCheapest() {
+        long[] pick = cheapestMerge();
+        Bank a = banks.get((int) pick[0]);
+        Bank c = banks.get((int) pick[1]);
         int nb = a.live() + c.live();
         int nt = Math.max(a.maxLive(), c.maxLive());
         FloatBuffer buf = acquire(kv.floats(nb, nt + 1));
