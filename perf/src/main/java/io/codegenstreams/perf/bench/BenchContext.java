@@ -11,6 +11,7 @@ import io.codegenstreams.perf.workload.PlannedRequest;
 import io.codegenstreams.perf.workload.WorkloadPlanner;
 import io.codegenstreams.perf.workload.WorkloadSpec;
 import io.codegenstreams.schemas.Priority;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * What every measurement of a run shares: the cluster, the Kafka client side of the load generator, the profile,
@@ -59,13 +61,14 @@ final class BenchContext {
     PointResult r = progress.bar(task, plan.size(), tick -> new LoadRunner(settings, meter).run(qps, plan, sink, tick));
     progress.say("%s: offered %.2f/s achieved %.2f/s, P50 %.0f ms, P99 %.0f ms, util %.0f%%, batch %.1f, %d sent%s%s",
         task, qps, r.achievedQps(), r.p50Ms(), r.p99Ms(), r.utilisation() * 100, r.meanBatch(), r.sent(),
-        r.passed() ? " (meets target)" : " (misses target)", r.aborted() ? ", stopped early" : "");
+        !settings.abortEarly() ? "" : r.passed() ? " (meets target)" : " (misses target)",
+        r.aborted() ? ", stopped early" : "");
     return r;
   }
 
   /** Settings of a sweep run: the target, deadline 2x target, abort once lost. */
   LoadRunner.Settings sweepSettings(Duration target) {
-    return new LoadRunner.Settings(target, profile.deadline(target), Duration.ofSeconds(3), true);
+    return new LoadRunner.Settings(target, profile.deadline(target), Duration.ofSeconds(1), true);
   }
 
   /** Settings of a measurement that must run to its end (floods, single requests). */
@@ -93,6 +96,43 @@ final class BenchContext {
     double ms = tracker.count(Outcome.OK) == 1 ? (tracker.lastAnswerNanos() - began) / 1e6 : Double.NaN;
     progress.say("%s: first result %.2f s after start", task, ms / 1000);
     return ms;
+  }
+
+  /**
+   * Waits until every partition's task answers: one short request per partition, all answered. After a start the
+   * pipeline is RUNNING once its partitions are assigned, but tasks may still be restoring their stores from the
+   * changelogs; a load run started then would measure the restoration.
+   */
+  void awaitAllPartitions(String task) {
+    ResultTracker tracker = new ResultTracker(LONG.toNanos());
+    kafka.attach(tracker);
+    Instant now = Instant.now();
+    for (String id : idsCoveringPartitions("perf-" + runId + "-ready-" + plans.incrementAndGet() + "-")) {
+      tracker.sent(id, Priority.NORMAL, System.nanoTime());
+      kafka.send(new PlannedRequest(0, id, Priority.NORMAL, 16, 1, false), now, now.plus(LONG));
+    }
+    long began = System.nanoTime();
+    long until = began + Duration.ofMinutes(5).toNanos();
+    while (tracker.pending() > 0 && System.nanoTime() < until) {
+      LockSupport.parkNanos(5_000_000L);
+    }
+    progress.say("%s: every partition answers (%.2f s)", task, (System.nanoTime() - began) / 1e9);
+  }
+
+  /** Request ids that the default partitioner spreads over every partition of the requests topic. */
+  static List<String> idsCoveringPartitions(String prefix) {
+    int partitions = PerfCluster.PARTITIONS;
+    String[] ids = new String[partitions];
+    int found = 0;
+    for (int i = 0; found < partitions; i++) {
+      String id = prefix + i;
+      int p = Utils.toPositive(Utils.murmur2(id.getBytes(StandardCharsets.UTF_8))) % partitions;
+      if (ids[p] == null) {
+        ids[p] = id;
+        found++;
+      }
+    }
+    return List.of(ids);
   }
 
   /** Median latency of single requests sent one at a time (mean prompt and output lengths) through {@code sink}. */

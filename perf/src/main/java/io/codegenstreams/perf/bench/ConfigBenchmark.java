@@ -66,6 +66,7 @@ final class ConfigBenchmark {
         engine.addListener(meter);
         pipeline = PipelineHarness.start(ctx.cluster, engine, eut);
       });
+      ctx.awaitAllPartitions(label);
       double idle = Double.NaN;
       if (measureIdle) {
         idle = ctx.idleMillis(workload, ctx.kafka, meter);
@@ -88,6 +89,7 @@ final class ConfigBenchmark {
 
       double warm = ctx.firstResultMillis(label + " warm start",
           () -> pipeline = PipelineHarness.start(ctx.cluster, engine, eut));
+      ctx.awaitAllPartitions(label);
       double start = inProcess != null && inProcess.maxQps() > 0 ? inProcess.maxQps() : 0.5 * saturation;
       double upper = inProcess != null ? lowestFailure(inProcess, 1.1 * saturation) : 1.1 * saturation;
       SweepSearch.Outcome<PointResult> viaKafka = sweep(ctx.kafka, "pipeline", start, upper, saturation, target);

@@ -54,6 +54,7 @@ final class LimitsBenchmark {
     CodegenPipeline pipeline = null;
     try {
       pipeline = PipelineHarness.start(ctx.cluster, engine, zero);
+      ctx.awaitAllPartitions("zero-cost");
       PointResult r = ctx.run("zero-cost pipeline flood (" + plan.size() + " requests)", offered, plan, ctx.kafka,
           ctx.patientSettings(Duration.ofMinutes(5)), meter);
       double qps = Double.isNaN(r.steadyQps()) ? r.achievedQps() : r.steadyQps();

@@ -20,8 +20,8 @@ public record PerfProfile(String name, int sweepBudget, int baselineBudget, doub
                           int floodSync, int floodBasic, int floodDynamic, double highLaneSeconds,
                           int zeroCostRequests, int rawRecords) {
 
-  public static final PerfProfile QUICK = new PerfProfile("quick", 3, 3, 0.15, new LoadShape(30, 4, 6, 2), 3,
-      3, 16, 64, 5, 2_000, 30_000);
+  public static final PerfProfile QUICK = new PerfProfile("quick", 3, 3, 0.15, new LoadShape(30, 4, 5, 2), 3,
+      3, 16, 48, 4, 2_000, 30_000);
 
   public static final PerfProfile FULL = new PerfProfile("full", 7, 6, 0.05, new LoadShape(200, 20, 60, 5), 5,
       4, 32, 200, 30, 10_000, 300_000);

@@ -19,7 +19,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * {@code latency.png}: for each engine, end-to-end P50 (dashed) and P99 (solid) latency against offered load, one
- * colour per configuration (log rate axis: the rates of sync and dynamic differ by orders of magnitude), with the
+ * colour per configuration (a log rate axis when sync and dynamic differ by orders of magnitude), with the
  * P99 target as a grey line. Points are every rate the sweep measured.
  */
 public final class ChartReport {
@@ -47,8 +47,9 @@ public final class ChartReport {
   static XYChart chart(EngineResult e) {
     XYChart chart = new XYChartBuilder().width(900).height(520)
         .title(e.engine() + " (" + e.model() + "): latency vs offered load")
-        .xAxisTitle("offered load (requests/s, log scale)").yAxisTitle("end-to-end latency (s)").build();
-    chart.getStyler().setXAxisLogarithmic(true);
+        .xAxisTitle("offered load (requests/s)").yAxisTitle("end-to-end latency (s)").build();
+    // a log rate axis when the rates span orders of magnitude (sync vs dynamic on a GPU); XChart labels only decades
+    chart.getStyler().setXAxisLogarithmic(rateSpan(e) > 8);
     chart.getStyler().setYAxisMin(0.0);
     chart.getStyler().setPlotGridLinesColor(new Color(0xDDDDDD));
     chart.getStyler().setLegendPosition(LegendPosition.OutsideE);
@@ -72,6 +73,15 @@ public final class ChartReport {
     style(target, Color.GRAY, DASHED);
     }
     return chart;
+  }
+
+  private static double rateSpan(EngineResult e) {
+    double[] rates = java.util.stream.Stream.concat(e.pipeline().values().stream(), e.inProcess().values().stream())
+        .flatMap(c -> c.points().stream()).mapToDouble(PointResult::offeredQps).filter(q -> q > 0).toArray();
+    if (rates.length == 0) {
+      return 1;
+    }
+    return java.util.Arrays.stream(rates).max().getAsDouble() / java.util.Arrays.stream(rates).min().getAsDouble();
   }
 
   private static double maxQps(ConfigResult c) {

@@ -34,4 +34,12 @@ class LoadShapeTest {
         + "2026-01-01 00:00:00:000, 2026-01-01 00:00:01:000, 15.7, 15.7, 30000, 30000.0, 200, 400, 39.2, 75000.0\n";
     assertThat(RawKafka.parseConsumer(consumer)).isEqualTo(75000.0);
   }
+
+  @Test
+  void shouldCoverEveryPartitionWhenChoosingReadinessIds() {
+    java.util.List<String> ids = BenchContext.idsCoveringPartitions("p-");
+    assertThat(ids).hasSize(PerfCluster.PARTITIONS).doesNotHaveDuplicates();
+    assertThat(ids.stream().map(id -> org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils
+        .murmur2(id.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % PerfCluster.PARTITIONS).distinct()).hasSize(12);
+  }
 }
