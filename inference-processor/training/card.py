@@ -62,7 +62,8 @@ def write_card(model, info, meta, model_dir, worst, ort_report, untrained=False)
         f"| held-out bits per byte | {info['heldout_bits_per_byte']} |",
         f"| training | {info['training_seconds']} s wall clock, {meta.get('steps', 0)} steps x {meta.get('batch_size', 0)} sequences x "
         f"{cfg.context_length} tokens ({meta.get('tokens_seen', 0):,} tokens), AdamW lr {meta.get('lr', '-')} "
-        f"with warmup + cosine decay, weight decay 0.1, seed {meta.get('seed', '-')} |",
+        f"with warmup + cosine decay, weight decay 0.1, {meta.get('precision', 'fp32')}, seed {meta.get('seed', '-')}. "
+        "Wall-clock time depends on machine load: the shipped run shared its 2 cores with other concurrent builds |",
         f"| hardware | {meta.get('hardware', platform.processor() or platform.machine())}, CPU only, torch {torch.__version__} |",
         f"| model.onnx | {info['weights_bytes']:,} bytes, sha256 `{info['onnx_sha256']}` |",
         f"| KV cache | {info['kv_bytes_per_token']} bytes per token (fp32) |",
