@@ -20,10 +20,11 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code codegen perf}: the comparison of issue 6, on a private embedded Kafka, written to {@code --out}. */
 @Command(name = "perf", mixinStandardHelpOptions = true,
     description = {
-        "Measure sync, basic-async and dynamic serving on the same engine (the real CPU model and the simulated GPU),",
-        "through the Kafka pipeline and in-process, plus raw Kafka and a zero-cost engine, on a private embedded",
-        "Kafka. Writes results.md, points.csv, latency.png and summary.json into --out; the last line printed is the",
-        "summary. --quick takes about 5 minutes; the full run takes about an hour."})
+        "Compare sync, basic-async and dynamic serving on the same engine (the real CPU model and the simulated "
+            + "GPU engine), through the Kafka pipeline and in-process, with raw Kafka and a zero-cost engine as limits, "
+            + "on a private embedded Kafka.",
+        "Writes results.md, points.csv, latency.png and summary.json into --out; the last line printed is the "
+            + "summary. --quick takes about 4 minutes, the full run about 45."})
 public final class PerfCommand implements Callable<Integer> {
 
   @Option(names = "--quick", description = "Short runs and small sweeps (a smoke check and a rough picture).")
