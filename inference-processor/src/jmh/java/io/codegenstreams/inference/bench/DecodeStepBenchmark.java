@@ -1,11 +1,11 @@
 package io.codegenstreams.inference.bench;
 
+import io.codegenstreams.inference.internals.text.TokenRow;
 import io.codegenstreams.inference.EngineConfig;
 import io.codegenstreams.inference.internals.ort.OrtBackendProvider;
 import io.codegenstreams.inference.internals.text.ByteTokenizer;
 import io.codegenstreams.inference.spi.BatchSession;
 import io.codegenstreams.inference.spi.DecoderBackend;
-import io.codegenstreams.inference.spi.SequenceView;
 import io.codegenstreams.inference.spi.StepControl;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,7 +23,6 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -67,10 +66,10 @@ public class DecodeStepBenchmark {
 
     @Benchmark
     public void generate64(Blackhole bh) throws Exception {
-        List<Seq> rows = new ArrayList<>();
+        List<TokenRow> rows = new ArrayList<>();
         for (int i = 0; i < batch; i++) {
             String prompt = Workload.CORPUS.substring(i * 7 % 200, i * 7 % 200 + 20 + i % 30);
-            rows.add(new Seq(i, ByteTokenizer.encodePrompt(prompt, 256, 255)));
+            rows.add(new TokenRow(i, ByteTokenizer.encodePrompt(prompt, 256, 255)));
         }
         for (int step = 0; step < 64; step++) {
             float[][] logits = session.step(rows, new StepControl());
@@ -90,36 +89,5 @@ public class DecodeStepBenchmark {
             }
         }
         return b;
-    }
-
-    static final class Seq implements SequenceView {
-        final long id;
-        int[] tokens;
-        int length;
-
-        Seq(long id, int[] prompt) {
-            this.id = id;
-            this.tokens = Arrays.copyOf(prompt, prompt.length + 65);
-            this.length = prompt.length;
-        }
-
-        void append(int t) {
-            tokens[length++] = t;
-        }
-
-        @Override
-        public long id() {
-            return id;
-        }
-
-        @Override
-        public int length() {
-            return length;
-        }
-
-        @Override
-        public int[] tokens() {
-            return tokens;
-        }
     }
 }

@@ -1,14 +1,13 @@
 package io.codegenstreams.inference.internals.cache;
 
+import io.codegenstreams.inference.internals.text.TokenRow;
 import io.codegenstreams.inference.ModelLoadException;
 import io.codegenstreams.inference.spi.BackendException;
 import io.codegenstreams.inference.spi.BatchSession;
 import io.codegenstreams.inference.spi.DecoderBackend;
-import io.codegenstreams.inference.spi.SequenceView;
 import io.codegenstreams.inference.spi.StepControl;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -26,15 +25,15 @@ final class Warmup {
         int ctx = backend.info().contextLength();
         try (BatchSession session = backend.openSession()) {
             for (int size : batchSizes) {
-                List<Row> rows = new ArrayList<>();
+                List<TokenRow> rows = new ArrayList<>();
                 for (int i = 0; i < size; i++) {
                     int len = Math.min(ctx - steps - 1, 8 + (i * 7) % TEXT.length());
-                    int[] t = new int[len + steps + 1];
+                    int[] t = new int[len];
                     t[0] = backend.info().bosTokenId();
                     for (int k = 1; k < len; k++) {
                         t[k] = TEXT.charAt(k % TEXT.length());
                     }
-                    rows.add(new Row(-(i + 1) - 100_000L * size, t, len));
+                    rows.add(new TokenRow(-(i + 1) - 100_000L * size, t));
                 }
                 for (int s = 0; s <= steps; s++) {
                     float[][] logits = session.step(rows, new StepControl());
@@ -60,39 +59,5 @@ final class Warmup {
             }
         }
         return b;
-    }
-
-    private static final class Row implements SequenceView {
-        final long id;
-        int[] tokens;
-        int length;
-
-        Row(long id, int[] tokens, int length) {
-            this.id = id;
-            this.tokens = tokens;
-            this.length = length;
-        }
-
-        void append(int t) {
-            if (length == tokens.length) {
-                tokens = Arrays.copyOf(tokens, length * 2);
-            }
-            tokens[length++] = t;
-        }
-
-        @Override
-        public long id() {
-            return id;
-        }
-
-        @Override
-        public int length() {
-            return length;
-        }
-
-        @Override
-        public int[] tokens() {
-            return tokens;
-        }
     }
 }

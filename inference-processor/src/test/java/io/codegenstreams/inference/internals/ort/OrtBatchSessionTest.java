@@ -1,7 +1,7 @@
 package io.codegenstreams.inference.internals.ort;
 
 import io.codegenstreams.inference.EngineConfig;
-import io.codegenstreams.inference.TestSeq;
+import io.codegenstreams.inference.internals.text.TokenRow;
 import io.codegenstreams.inference.internals.text.ByteTokenizer;
 import io.codegenstreams.inference.internals.text.Sampler;
 import io.codegenstreams.inference.spi.BatchSession;
@@ -46,7 +46,7 @@ class OrtBatchSessionTest {
 
     static List<Integer> alone(int i, int steps) throws Exception {
         try (BatchSession s = backend.openSession()) {
-            TestSeq seq = new TestSeq(i, prompt(i));
+            TokenRow seq = new TokenRow(i, prompt(i));
             List<Integer> out = new ArrayList<>();
             for (int k = 0; k < steps; k++) {
                 int t = Sampler.argmax(s.step(List.of(seq), new StepControl())[0]);
@@ -67,14 +67,14 @@ class OrtBatchSessionTest {
         // staggered joins: prompt i joins at step 3*i; prompt 1 stops early (leaves) after 6 tokens
         int[] limit = {steps, 6, steps, steps, steps};
         List<List<Integer>> got = new ArrayList<>();
-        List<TestSeq> seqs = new ArrayList<>();
+        List<TokenRow> seqs = new ArrayList<>();
         for (int i = 0; i < PROMPTS.length; i++) {
             got.add(new ArrayList<>());
-            seqs.add(new TestSeq(100 + i, prompt(i)));
+            seqs.add(new TokenRow(100 + i, prompt(i)));
         }
         try (BatchSession s = backend.openSession()) {
             for (int step = 0; step < 3 * PROMPTS.length + steps; step++) {
-                List<TestSeq> rows = new ArrayList<>();
+                List<TokenRow> rows = new ArrayList<>();
                 List<Integer> which = new ArrayList<>();
                 for (int i = 0; i < PROMPTS.length; i++) {
                     if (step >= 3 * i && got.get(i).size() < limit[i]) {
@@ -109,15 +109,15 @@ class OrtBatchSessionTest {
             start[i] = rnd.nextInt(30);
             len[i] = 1 + rnd.nextInt(30);
         }
-        List<TestSeq> seqs = new ArrayList<>();
+        List<TokenRow> seqs = new ArrayList<>();
         List<List<Integer>> got = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            seqs.add(new TestSeq(500 + i, prompt(i % PROMPTS.length)));
+            seqs.add(new TokenRow(500 + i, prompt(i % PROMPTS.length)));
             got.add(new ArrayList<>());
         }
         try (BatchSession s = backend.openSession()) {
             for (int step = 0; step < 70; step++) {
-                List<TestSeq> rows = new ArrayList<>();
+                List<TokenRow> rows = new ArrayList<>();
                 List<Integer> which = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
                     if (step >= start[i] && got.get(i).size() < len[i]) {
@@ -146,7 +146,7 @@ class OrtBatchSessionTest {
     @Test
     void shouldReturnSameLogitsWhenStepRepeatedAfterReset() throws Exception {
         try (BatchSession s = backend.openSession()) {
-            TestSeq seq = new TestSeq(1, prompt(0));
+            TokenRow seq = new TokenRow(1, prompt(0));
             float[] first = s.step(List.of(seq), new StepControl())[0];
             s.reset();
             float[] again = s.step(List.of(seq), new StepControl())[0];

@@ -1,16 +1,15 @@
-package io.codegenstreams.inference;
+package io.codegenstreams.inference.internals.text;
 
 import io.codegenstreams.inference.spi.SequenceView;
-
 import java.util.Arrays;
 
-/** A growable token sequence for backend tests. */
-public final class TestSeq implements SequenceView {
+/** A growable token sequence with an id: the smallest {@link SequenceView}, for warm-up, benchmarks and tests. */
+public final class TokenRow implements SequenceView {
     private final long id;
     private int[] tokens;
     private int length;
 
-    public TestSeq(long id, int[] prompt) {
+    public TokenRow(long id, int[] prompt) {
         this.id = id;
         this.tokens = Arrays.copyOf(prompt, prompt.length + 64);
         this.length = prompt.length;
