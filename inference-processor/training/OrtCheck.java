@@ -23,8 +23,9 @@ public class OrtCheck {
     public static void main(String[] args) throws Exception {
         env = OrtEnvironment.getEnvironment();
         session = env.createSession(args[0], new OrtSession.SessionOptions());
-        long[] pastShape = ((TensorInfo) session.getInputInfo().get("past_key_values").getInfo()).getShape();
-        nLayer = (int) pastShape[0]; nHead = (int) pastShape[3]; headDim = (int) pastShape[5];
+        long[] pastShape = ((TensorInfo) session.getInputInfo().get("past_key_0").getInfo()).getShape();
+        nLayer = (int) session.getInputInfo().keySet().stream().filter(k -> k.startsWith("past_key_")).count();
+        nHead = (int) pastShape[1]; headDim = (int) pastShape[3];
         vocab = (int) ((TensorInfo) session.getOutputInfo().get("logits").getInfo()).getShape()[1];
 
         List<String> lines = Files.readAllLines(Path.of(args[1]));
@@ -92,14 +93,48 @@ public class OrtCheck {
         return w;
     }
 
-    static Map<String, OnnxTensor> inputs(long[] ids, long[] pos, long[] mask, float[] past, int pastLen) throws OrtException {
-        int seq = ids.length;
+    /** The per-layer past, each part [B, H, P, hd] flattened, in the order past_key_0, past_value_0, ... */
+    static float[][] emptyPast() {
+        return new float[2 * nLayer][0];
+    }
+
+    /** Appends new_key_values [L, 2, B, H, S, hd] to the past (what the engine does in its own buffers). */
+    static float[][] append(float[][] past, int B, int P, float[] fresh, int S) {
+        float[][] next = new float[past.length][];
+        for (int p = 0; p < past.length; p++) {
+            next[p] = new float[B * nHead * (P + S) * headDim];
+            for (int bh = 0; bh < B * nHead; bh++) {
+                System.arraycopy(past[p], bh * P * headDim, next[p], bh * (P + S) * headDim, P * headDim);
+                System.arraycopy(fresh, (p * B * nHead + bh) * S * headDim, next[p], (bh * (P + S) + P) * headDim, S * headDim);
+            }
+        }
+        return next;
+    }
+
+    static Map<String, OnnxTensor> inputs(long[] ids, long[] pos, long[] mask, float[][] past, int B, int pastLen) throws OrtException {
+        int seq = ids.length / B;
         Map<String, OnnxTensor> in = new HashMap<>();
-        in.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[]{1, seq}));
-        in.put("position_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(pos), new long[]{1, seq}));
-        in.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(mask), new long[]{1, mask.length}));
-        in.put("past_key_values", OnnxTensor.createTensor(env, FloatBuffer.wrap(past), new long[]{nLayer, 2, 1, nHead, pastLen, headDim}));
+        in.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[]{B, seq}));
+        in.put("position_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(pos), new long[]{B, seq}));
+        in.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(mask), new long[]{B, mask.length / B}));
+        for (int l = 0; l < nLayer; l++) {
+            for (int kv = 0; kv < 2; kv++) {
+                in.put((kv == 0 ? "past_key_" : "past_value_") + l, OnnxTensor.createTensor(env,
+                        FloatBuffer.wrap(past[2 * l + kv]), new long[]{B, nHead, pastLen, headDim}));
+            }
+        }
         return in;
+    }
+
+    static float[] newKv(OrtSession.Result out, int B, int S) throws OrtException {
+        OnnxTensor t = (OnnxTensor) out.get("new_key_values").get();
+        long[] ps = t.getInfo().getShape();
+        check(ps[0] == nLayer && ps[1] == 2 && ps[2] == B && ps[3] == nHead && ps[4] == S && ps[5] == headDim,
+                "new_key_values shape " + Arrays.toString(ps));
+        FloatBuffer fb = t.getFloatBuffer();
+        float[] f = new float[fb.remaining()];
+        fb.get(f);
+        return f;
     }
 
     /** One row: prefill `a` (past_seq = 0), then feed `b` in one step (seq = b.length > 1); returns the last logits. */
@@ -110,13 +145,11 @@ public class OrtCheck {
         long[] maskA = new long[a.length], maskAB = new long[a.length + b.length];
         Arrays.fill(maskA, 1);
         Arrays.fill(maskAB, 1);
-        float[] past;
-        try (OrtSession.Result out = session.run(inputs(a, posA, maskA, new float[0], 0))) {
-            FloatBuffer pb = ((OnnxTensor) out.get("present_key_values").get()).getFloatBuffer();
-            past = new float[pb.remaining()];
-            pb.get(past);
+        float[][] past;
+        try (OrtSession.Result out = session.run(inputs(a, posA, maskA, emptyPast(), 1, 0))) {
+            past = append(emptyPast(), 1, 0, newKv(out, 1, a.length), a.length);
         }
-        try (OrtSession.Result out = session.run(inputs(b, posB, maskAB, past, a.length))) {
+        try (OrtSession.Result out = session.run(inputs(b, posB, maskAB, past, 1, a.length))) {
             FloatBuffer lb = ((OnnxTensor) out.get("logits").get()).getFloatBuffer();
             float[] l = new float[vocab];
             lb.get(l);
@@ -142,7 +175,7 @@ public class OrtCheck {
             mask.add(m);
             nextPos[b] = p.length;
         }
-        float[] past = new float[0];
+        float[][] past = emptyPast();
         int pastLen = 0, seq = S;
         List<int[]> toks = new ArrayList<>();
         List<float[][]> logs = new ArrayList<>();
@@ -150,21 +183,10 @@ public class OrtCheck {
         for (int step = 0; step <= steps; step++) {
             long[] flatMask = new long[B * (pastLen + seq)];
             for (int b = 0; b < B; b++) System.arraycopy(mask.get(b), 0, flatMask, b * (pastLen + seq), pastLen + seq);
-            Map<String, OnnxTensor> in = new HashMap<>();
-            in.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[]{B, seq}));
-            in.put("position_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(pos), new long[]{B, seq}));
-            in.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(flatMask), new long[]{B, pastLen + seq}));
-            in.put("past_key_values", OnnxTensor.createTensor(env, FloatBuffer.wrap(past),
-                    new long[]{nLayer, 2, B, nHead, pastLen, headDim}));
+            Map<String, OnnxTensor> in = inputs(ids, pos, flatMask, past, B, pastLen);
             try (OrtSession.Result out = session.run(in)) {
                 FloatBuffer lb = ((OnnxTensor) out.get("logits").get()).getFloatBuffer();
-                OnnxTensor present = (OnnxTensor) out.get("present_key_values").get();
-                long[] ps = present.getInfo().getShape();
-                check(ps[0] == nLayer && ps[1] == 2 && ps[2] == B && ps[3] == nHead && ps[4] == pastLen + seq && ps[5] == headDim,
-                        "present_key_values shape " + Arrays.toString(ps));
-                FloatBuffer pb = present.getFloatBuffer();
-                past = new float[pb.remaining()];
-                pb.get(past);
+                past = append(past, B, pastLen, newKv(out, B, seq), seq);
                 long[] next = new long[B];
                 for (int b = 0; b < B; b++) {
                     float[] l = new float[vocab];

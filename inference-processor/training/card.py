@@ -21,8 +21,10 @@ def generate(model, prompt, max_new=160, temperature=0.0, seed=0):
     ids = [EOT] + list(prompt.encode("utf-8"))
     ids = ids[-(cfg.context_length - max_new):] if len(ids) + max_new > cfg.context_length else ids
     n = len(ids)
-    past = torch.zeros(cfg.n_layer, 2, 1, cfg.n_head, 0, cfg.head_dim)
-    logits, past = model.forward_kv(torch.tensor([ids]), torch.arange(n)[None], torch.ones(1, n, dtype=torch.long), past)
+    from export import empty_past, run_step
+    logits, past = run_step(model, [ids], torch.arange(n)[None].numpy(), torch.ones(1, n, dtype=torch.long).numpy(),
+                            empty_past(cfg, 1))
+    logits = torch.from_numpy(logits)
     out = []
     while len(out) < max_new and n < cfg.context_length:
         if temperature <= 0:
@@ -32,8 +34,8 @@ def generate(model, prompt, max_new=160, temperature=0.0, seed=0):
         if tok == EOT:
             break
         out.append(tok)
-        logits, past = model.forward_kv(torch.tensor([[tok]]), torch.tensor([[n]]),
-                                        torch.ones(1, n + 1, dtype=torch.long), past)
+        logits, past = run_step(model, [[tok]], [[n]], torch.ones(1, n + 1, dtype=torch.long).numpy(), past)
+        logits = torch.from_numpy(logits)
         n += 1
     return bytes(out).decode("utf-8", errors="replace")
 
@@ -85,9 +87,11 @@ def write_card(model, info, meta, model_dir, worst, ort_report, untrained=False)
         "## ONNX contract",
         "",
         "Inputs `input_ids` int64 [batch, seq], `position_ids` int64 [batch, seq], `attention_mask` int64 [batch, past_seq+seq], "
-        f"`past_key_values` float32 [{cfg.n_layer}, 2, batch, {cfg.n_head}, past_seq, {cfg.head_dim}] (past_seq may be 0). "
-        f"Outputs `logits` float32 [batch, 257] (last position of each row), `present_key_values` float32 "
-        f"[{cfg.n_layer}, 2, batch, {cfg.n_head}, past_seq+seq, {cfg.head_dim}]. "
+        f"`past_key_<l>` and `past_value_<l>` for each layer l in 0..{cfg.n_layer - 1}, float32 "
+        f"[batch, {cfg.n_head}, past_seq, {cfg.head_dim}] (past_seq may be 0). "
+        f"Outputs `logits` float32 [batch, 257] (last position of each row) and `new_key_values` float32 "
+        f"[{cfg.n_layer}, 2, batch, {cfg.n_head}, seq, {cfg.head_dim}]: the keys (0) and values (1) of the fed positions "
+        "only; the caller appends them to its cache, so no step copies the past. "
         "Query i sees key j iff attention_mask[b, j] == 1 and j <= past_seq + i; masked scores get an additive -1e4. "
         "Rows are left-padded; positions must stay below the context length.",
         "",

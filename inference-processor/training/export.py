@@ -14,7 +14,7 @@ import sys
 import numpy as np
 import torch
 
-from model import CONFIGS, EOT, GPT, OnnxWrapper
+from model import CONFIGS, EOT, GPT, OnnxWrapper, past_input_names
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS_DIR = os.path.normpath(os.path.join(HERE, "..", "src", "main", "resources", "models"))
@@ -36,9 +36,16 @@ def encode(text):
 # ---------------------------------------------------------------- greedy decoding through forward_kv
 
 def run_step(model, ids, pos, mask, past):
+    """One forward_kv run; appends the new keys and values to the per-layer past, as the Java engine does."""
     with torch.no_grad():
-        logits, present = model.forward_kv(torch.tensor(ids), torch.tensor(pos), torch.tensor(mask), past)
-    return logits.numpy(), present
+        logits, new = model.forward_kv(torch.tensor(ids), torch.tensor(pos), torch.tensor(mask), past)
+        past = [(torch.cat([k, new[i, 0]], dim=2), torch.cat([v, new[i, 1]], dim=2)) for i, (k, v) in enumerate(past)]
+    return logits.numpy(), past
+
+
+def empty_past(cfg, B):
+    return [(torch.zeros(B, cfg.n_head, 0, cfg.head_dim), torch.zeros(B, cfg.n_head, 0, cfg.head_dim))
+            for _ in range(cfg.n_layer)]
 
 
 def greedy_batch(model, prompts, steps):
@@ -53,7 +60,7 @@ def greedy_batch(model, prompts, steps):
         ids[b, pad:] = p
         pos[b, pad:] = np.arange(len(p))
         mask[b, pad:] = 1
-    past = torch.zeros(cfg.n_layer, 2, B, cfg.n_head, 0, cfg.head_dim)
+    past = empty_past(cfg, B)
     next_pos = np.array([len(p) for p in prompts], np.int64)
     toks, logs = [[] for _ in range(B)], [[] for _ in range(B)]
     logits, past = run_step(model, ids, pos, mask, past)
@@ -98,24 +105,27 @@ def check_padded_equivalence(model, steps=10, tol=1e-4):
 def export_onnx(model, path):
     cfg = model.cfg
     B, S, P = 2, 3, 4
+    past_names = past_input_names(cfg.n_layer)
     args = (
         torch.randint(0, 256, (B, S)),
         torch.arange(P, P + S).repeat(B, 1),
         torch.ones(B, P + S, dtype=torch.int64),
-        torch.zeros(cfg.n_layer, 2, B, cfg.n_head, P, cfg.head_dim),
+        *[torch.zeros(B, cfg.n_head, P, cfg.head_dim) for _ in past_names],
     )
+    axes = {
+        "input_ids": {0: "batch", 1: "seq"},
+        "position_ids": {0: "batch", 1: "seq"},
+        "attention_mask": {0: "batch", 1: "total_seq"},
+        "logits": {0: "batch"},
+        "new_key_values": {2: "batch", 4: "seq"},
+    }
+    for n in past_names:
+        axes[n] = {0: "batch", 2: "past_seq"}
     torch.onnx.export(
         OnnxWrapper(model).eval(), args, path,
-        input_names=["input_ids", "position_ids", "attention_mask", "past_key_values"],
-        output_names=["logits", "present_key_values"],
-        dynamic_axes={
-            "input_ids": {0: "batch", 1: "seq"},
-            "position_ids": {0: "batch", 1: "seq"},
-            "attention_mask": {0: "batch", 1: "total_seq"},
-            "past_key_values": {2: "batch", 4: "past_seq"},
-            "logits": {0: "batch"},
-            "present_key_values": {2: "batch", 4: "total_seq"},
-        },
+        input_names=["input_ids", "position_ids", "attention_mask", *past_names],
+        output_names=["logits", "new_key_values"],
+        dynamic_axes=axes,
         opset_version=OPSET, do_constant_folding=True,
     )
     import onnx
@@ -126,12 +136,18 @@ def export_onnx(model, path):
     outs = {o.name: (o.type.tensor_type.elem_type, [d.dim_param or d.dim_value for d in o.type.tensor_type.shape.dim])
             for o in m.graph.output}
     I64, F32 = onnx.TensorProto.INT64, onnx.TensorProto.FLOAT
-    assert list(ins) == ["input_ids", "position_ids", "attention_mask", "past_key_values"], ins
-    assert list(outs) == ["logits", "present_key_values"], outs
+    assert list(ins) == ["input_ids", "position_ids", "attention_mask", *past_names], ins
+    assert list(outs) == ["logits", "new_key_values"], outs
     assert ins["input_ids"][0] == I64 and ins["position_ids"][0] == I64 and ins["attention_mask"][0] == I64
-    assert ins["past_key_values"][0] == F32 and outs["logits"][0] == F32 and outs["present_key_values"][0] == F32
-    assert ins["past_key_values"][1] == [cfg.n_layer, 2, "batch", cfg.n_head, "past_seq", cfg.head_dim], ins
-    assert outs["logits"][1] == ["batch", cfg.vocab_size], outs
+    for n in past_names:
+        assert ins[n] == (F32, ["batch", cfg.n_head, "past_seq", cfg.head_dim]), (n, ins[n])
+    assert outs["logits"] == (F32, ["batch", cfg.vocab_size]), outs
+    assert outs["new_key_values"] == (F32, [cfg.n_layer, 2, "batch", cfg.n_head, "seq", cfg.head_dim]), outs
+    # the point of this contract: no node copies a past tensor (no Concat, Gather, Slice or Transpose reads one)
+    for node in m.graph.node:
+        for i in node.input:
+            if i in past_names:
+                assert node.op_type in ("MatMul", "Transpose", "Shape"), f"{node.op_type} reads {i}"
     return ins, outs
 
 

@@ -62,15 +62,24 @@ class Block(nn.Module):
         return self.fc_out(F.gelu(self.fc(self.ln2(x))))
 
     def forward(self, x, bias, past_k=None, past_v=None):
-        """x [B,S,d]; bias additive [B or 1, 1, S, T]; past_k/v [B,H,P,hd] or None."""
+        """x [B,S,d]; bias additive [B or 1, 1, S, P+S]; past_k/v [B,H,P,hd] or None.
+
+        Returns (x, k, v) with k, v the new positions' keys and values [B,H,S,hd] only. The past is read, never
+        copied: scores against the past and against the new keys are computed apart and joined (a [B,H,S,P+S]
+        tensor, small), so a decode step's memory traffic over the KV cache is one read of it.
+        """
         B, S, d = x.shape
         q, k, v = self._split(self.qkv(self.ln1(x)))
-        if past_k is not None:
-            k = torch.cat([past_k, k], dim=2)
-            v = torch.cat([past_v, v], dim=2)
-        att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(self.head_dim)) + bias
-        att = torch.softmax(att, dim=-1)
-        y = (att @ v).transpose(1, 2).reshape(B, S, d)
+        scale = 1.0 / math.sqrt(self.head_dim)
+        if past_k is None:
+            att = torch.softmax((q @ k.transpose(-2, -1)) * scale + bias, dim=-1)
+            y = att @ v
+        else:
+            P = past_k.shape[2]
+            scores = torch.cat([q @ past_k.transpose(-2, -1), q @ k.transpose(-2, -1)], dim=-1)
+            att = torch.softmax(scores * scale + bias, dim=-1)
+            y = att[..., :P] @ past_v + att[..., P:] @ v
+        y = y.transpose(1, 2).reshape(B, S, d)
         x = x + self.proj(y)
         x = x + self._mlp(x)
         return x, k, v
@@ -115,12 +124,13 @@ class GPT(nn.Module):
             x, _, _ = b(x, bias)
         return self._logits(x)
 
-    def forward_kv(self, input_ids, position_ids, attention_mask, past_key_values):
+    def forward_kv(self, input_ids, position_ids, attention_mask, past):
         """The ONNX contract.
 
         input_ids, position_ids: int64 [B,S]; attention_mask: int64 [B,P+S];
-        past_key_values: float32 [L,2,B,H,P,hd].
-        Returns logits [B,V] of the last position and present_key_values [L,2,B,H,P+S,hd].
+        past: per layer (past_key, past_value), each float32 [B,H,P,hd] (P may be 0).
+        Returns logits [B,V] of the last position and new_key_values [L,2,B,H,S,hd]: the keys and values of the
+        S new positions only; the caller appends them to its cache.
         Query i (0..S-1) sees key j iff attention_mask[b,j]==1 and j <= P+i.
         """
         S = input_ids.shape[1]
@@ -131,18 +141,26 @@ class GPT(nn.Module):
         causal = k_pos[None, :] <= q_pos[:, None]                            # [S,T]
         allowed = causal[None, None] & (attention_mask[:, None, None, :] == 1)  # [B,1,S,T]
         bias = (1.0 - allowed.to(x.dtype)) * MASK_VALUE
-        presents = []
+        news = []
         for i, b in enumerate(self.blocks):
-            x, k, v = b(x, bias, past_key_values[i, 0], past_key_values[i, 1])
-            presents.append(torch.stack([k, v], dim=0))
+            x, k, v = b(x, bias, past[i][0], past[i][1])
+            news.append(torch.stack([k, v], dim=0))
         logits = self._logits(x[:, -1, :])
-        return logits, torch.stack(presents, dim=0)
+        return logits, torch.stack(news, dim=0)
+
+
+def past_input_names(n_layer):
+    """ONNX input names of the per-layer past: past_key_0, past_value_0, past_key_1, ..."""
+    return [f"past_{kind}_{i}" for i in range(n_layer) for kind in ("key", "value")]
 
 
 class OnnxWrapper(nn.Module):
+    """Flat signature for export: input_ids, position_ids, attention_mask, then past key and value per layer."""
+
     def __init__(self, model: GPT):
         super().__init__()
         self.model = model
 
-    def forward(self, input_ids, position_ids, attention_mask, past_key_values):
-        return self.model.forward_kv(input_ids, position_ids, attention_mask, past_key_values)
+    def forward(self, input_ids, position_ids, attention_mask, *past_flat):
+        past = [(past_flat[2 * i], past_flat[2 * i + 1]) for i in range(len(past_flat) // 2)]
+        return self.model.forward_kv(input_ids, position_ids, attention_mask, past)

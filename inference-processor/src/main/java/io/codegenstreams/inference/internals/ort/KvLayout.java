@@ -3,11 +3,18 @@ package io.codegenstreams.inference.internals.ort;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Index arithmetic and row copies for the KV tensor {@code [layers, 2, batch, heads, seq, headDim]}.
- * Rows are right-aligned: a row holding {@code len} tokens occupies the last {@code len} slots of each head's
- * {@code seq} axis; the slots before are padding that the attention mask hides.
+ * Index arithmetic and row copies for a KV buffer laid out as {@code [layers, 2, batch, heads, capacity, headDim]}:
+ * one contiguous {@code [batch, heads, capacity, headDim]} part per layer and kind (0 = keys, 1 = values), which
+ * is exactly the shape of one {@code past_<kind>_<layer>} input of the ONNX contract, so a part is handed to ONNX
+ * Runtime without a copy.
+ *
+ * <p>Rows are right-aligned on a common end column: a row holding {@code len} tokens occupies columns
+ * {@code [end - len, end)} of every head; the columns before are padding and the columns from {@code end} to
+ * {@code capacity} are room for the next tokens. The attention mask hides both.
  */
 final class KvLayout {
     final int layers;
@@ -20,26 +27,61 @@ final class KvLayout {
         this.headDim = headDim;
     }
 
-    long[] shape(int batch, int seq) {
-        return new long[]{layers, 2, batch, heads, seq, headDim};
+    /** The ONNX input names of the past, in the order of the parts: past_key_0, past_value_0, past_key_1, ... */
+    static List<String> pastInputNames(int layers) {
+        List<String> names = new ArrayList<>(2 * layers);
+        for (int l = 0; l < layers; l++) {
+            names.add("past_key_" + l);
+            names.add("past_value_" + l);
+        }
+        return names;
     }
 
-    long floats(int batch, int seq) {
-        return (long) layers * 2 * batch * heads * seq * headDim;
+    int parts() {
+        return 2 * layers;
+    }
+
+    long[] partShape(int batch, int capacity) {
+        return new long[]{batch, heads, capacity, headDim};
+    }
+
+    long partFloats(int batch, int capacity) {
+        return (long) batch * heads * capacity * headDim;
+    }
+
+    long floats(int batch, int capacity) {
+        return parts() * partFloats(batch, capacity);
     }
 
     /**
-     * Copies the last {@code len} tokens of row {@code srcRow} of {@code src} ({@code srcBatch} x {@code srcSeq})
-     * into row {@code dstRow} of {@code dst} ({@code dstBatch} x {@code dstSeq}), right-aligned.
+     * Copies the {@code len} tokens ending at column {@code srcEnd} of row {@code srcRow} of {@code src}
+     * ({@code srcBatch} x {@code srcCap}) so that they end at column {@code dstEnd} of row {@code dstRow} of
+     * {@code dst} ({@code dstBatch} x {@code dstCap}).
      */
-    void copyRow(FloatBuffer src, int srcBatch, int srcSeq, int srcRow, FloatBuffer dst, int dstBatch, int dstSeq,
-                 int dstRow, int len) {
+    void copyRow(FloatBuffer src, int srcBatch, int srcCap, int srcEnd, int srcRow,
+                 FloatBuffer dst, int dstBatch, int dstCap, int dstEnd, int dstRow, int len) {
         int n = len * headDim;
-        for (int lk = 0; lk < layers * 2; lk++) {
+        for (int p = 0; p < parts(); p++) {
             for (int h = 0; h < heads; h++) {
-                int s = (((lk * srcBatch + srcRow) * heads + h) * srcSeq + (srcSeq - len)) * headDim;
-                int d = (((lk * dstBatch + dstRow) * heads + h) * dstSeq + (dstSeq - len)) * headDim;
+                int s = (((p * srcBatch + srcRow) * heads + h) * srcCap + (srcEnd - len)) * headDim;
+                int d = (((p * dstBatch + dstRow) * heads + h) * dstCap + (dstEnd - len)) * headDim;
                 dst.put(d, src, s, n);
+            }
+        }
+    }
+
+    /**
+     * Writes the model's {@code new_key_values} output ({@code [layers, 2, batch, heads, seq, headDim]}) into the
+     * columns {@code [at, at + seq)} of every row of {@code dst} ({@code batch} x {@code dstCap}).
+     */
+    void append(FloatBuffer fresh, int batch, int seq, FloatBuffer dst, int dstCap, int at) {
+        int n = seq * headDim;
+        for (int p = 0; p < parts(); p++) {
+            for (int r = 0; r < batch; r++) {
+                for (int h = 0; h < heads; h++) {
+                    int i = (p * batch + r) * heads + h;
+                    dst.put((i * dstCap + at) * headDim, fresh, i * n, n);
+                }
             }
         }
     }

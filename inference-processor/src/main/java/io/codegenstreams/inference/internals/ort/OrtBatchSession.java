@@ -24,62 +24,68 @@ import java.util.Set;
 
 /**
  * KV-cache batch on ONNX Runtime, per the model's ONNX contract (inputs {@code input_ids}, {@code position_ids},
- * {@code attention_mask}, {@code past_key_values}; outputs {@code logits}, {@code present_key_values}).
+ * {@code attention_mask}, {@code past_key_<l>} and {@code past_value_<l>} per layer; outputs {@code logits} and
+ * {@code new_key_values}, the keys and values of the fed positions only).
  *
- * <p><b>Banks.</b> The rows of the batch live in a few <i>banks</i>, each a KV tensor of its own
- * ({@code [L, 2, rows, H, axis, D]}, rows right-aligned, left padding masked) decoded by its own run. The rows
- * that join at one step (prefilled together in one run) become a new bank: the prefill writes its
- * {@code present_key_values} straight into the bank's buffer, so a joiner's KV is never copied. The point: on a
- * CPU the cost of a decode run grows with rows x axis (attention over the padded axis and the past/present copy
- * inside the graph), and a bank's rows started together, so its axis is close to every row's own length, where a
- * single tensor would pad every row to the longest one in the whole batch. At most {@link #MAX_BANKS} banks stay
- * after a step: beyond that, or when their merge pads fewer columns than a run costs, the two whose merge pads the
- * fewest columns are merged into one tensor.
+ * <p><b>The cache is appended to, never rebuilt.</b> The graph reads the past and returns only the new columns;
+ * this session appends them to its own buffers. A decode step's memory traffic over the cache is therefore one
+ * read (by the attention), where a graph that returns {@code present = concat(past, new)} copies the whole cache at
+ * every step: on this CPU that copy made a step of 32 rows at 250 tokens 4x slower.
  *
- * <p>Copy discipline. A bank has two direct buffers used in turn: a step reads {@code past_key_values} from one
- * and ONNX Runtime writes {@code present_key_values} straight into the other (a pinned output), which is the next
- * step's past; so while a bank is unchanged no KV byte is copied in Java. Rows that leave die in place (masked)
- * and their bank is compacted (live rows copied into the other buffer, the axis trimmed to the longest live row)
- * once the columns wasted per step outweigh a quarter of the copy; a bank whose rows all left is dropped. Freed
- * buffers are pooled for later banks.
+ * <p><b>Banks.</b> The rows live in a few <i>banks</i>, each a buffer of its own ({@link KvLayout}: rows
+ * right-aligned on a common end column, room for more columns after it) decoded by its own run. The rows that join
+ * at one step (prefilled together in one run) become a new bank. A run has a fixed cost (about a thousand padded
+ * row-columns here), so banks are merged as soon as a merge pads fewer columns than a run costs, and at most
+ * {@link #MAX_BANKS} stay after a step; separate banks pay off only when a group of short rows would otherwise be
+ * padded to a much longer bank.
+ *
+ * <p><b>Copies.</b> A bank grows by {@link #GROW} columns when its room is used up (one copy of the bank every
+ * {@code GROW} steps); rows that leave die in place (masked) until compaction (live rows copied into a fresh
+ * buffer, the axis trimmed to the longest live row) pays for itself. Freed buffers are pooled for later banks.
  */
 final class OrtBatchSession implements BatchSession {
     private static final long DEAD = -1;
     /** Banks kept after a step (runs per decode step). */
     static final int MAX_BANKS = Integer.getInteger("codegen.ort.maxBanks", 4);
+    /** Columns of room a bank gets beyond its end when it is built or grown. */
+    static final int GROW = 32;
     /** Pooled spare buffers. */
     private static final int POOL = 2 * MAX_BANKS + 2;
     /** Per-row cost of a decode run that does not depend on the axis, in axis columns (measured on CPU). */
-    private static final int ROW_COST_COLUMNS = 48;
-    /** Fixed cost of one run (tensors, dispatch), in axis columns: merging banks that pad fewer saves time. */
-    private static final int RUN_COST_COLUMNS = 128;
+    private static final int ROW_COST_COLUMNS = 128;
+    /** Fixed cost of one run (tensors, dispatch), in row-columns: merging banks that pad fewer saves time. */
+    private static final int RUN_COST_COLUMNS = 768;
 
     private final OrtEnvironment env;
     private final OrtSession session;
     private final KvLayout kv;
+    private final List<String> pastNames;
     private final int vocab;
     private final int context;
 
     private final List<Bank> banks = new ArrayList<>();
     private final Map<Long, Bank> bankOf = new HashMap<>();
     private final List<FloatBuffer> pool = new ArrayList<>();
+    private FloatBuffer scratch;
 
-    /** A sub-batch with its own KV tensor, in two buffers used in turn. */
+    /** A sub-batch with its own KV buffer. */
     private final class Bank {
-        final FloatBuffer[] bufs = new FloatBuffer[2];
-        int cur;                         // bufs[cur] holds the past [L,2,B,H,T,hd]
+        FloatBuffer buf;                 // [L,2,B,H,cap,hd]
+        int cap;
+        int end;                         // every row's tokens end at this column
         long[] rowIds;
         int[] rowLen;                    // tokens held per row
         int batch;                       // B
-        int pastLen;                     // T
         int dead;
         final Map<Long, Integer> rowOf = new HashMap<>();
 
-        Bank(long[] ids, int[] len, int pastLen) {
+        Bank(long[] ids, int[] len, int end, int cap, FloatBuffer buf) {
             this.rowIds = ids;
             this.rowLen = len;
             this.batch = ids.length;
-            this.pastLen = pastLen;
+            this.end = end;
+            this.cap = cap;
+            this.buf = buf;
             for (int r = 0; r < batch; r++) {
                 rowOf.put(ids[r], r);
                 bankOf.put(ids[r], this);
@@ -117,22 +123,14 @@ final class OrtBatchSession implements BatchSession {
             dead++;
         }
 
-        FloatBuffer view(int i, int b, int t) {
-            return slice(bufs[i], kv.floats(b, t));
-        }
-
-        void ensure(int i, long floats) {
-            if (bufs[i] == null || bufs[i].capacity() < floats) {
-                release(bufs[i]);
-                bufs[i] = acquire(floats);
-            }
+        FloatBuffer part(int p) {
+            long n = kv.partFloats(batch, cap);
+            return buf.duplicate().clear().position((int) (p * n)).limit((int) ((p + 1) * n)).slice();
         }
 
         void free() {
-            release(bufs[0]);
-            release(bufs[1]);
-            bufs[0] = null;
-            bufs[1] = null;
+            release(buf);
+            buf = null;
         }
     }
 
@@ -140,6 +138,7 @@ final class OrtBatchSession implements BatchSession {
         this.env = env;
         this.session = session;
         this.kv = kv;
+        this.pastNames = KvLayout.pastInputNames(kv.layers);
         this.vocab = vocab;
         this.context = context;
     }
@@ -175,7 +174,7 @@ final class OrtBatchSession implements BatchSession {
                     b.free();
                     it.remove();
                 } else if (worthCompacting(b)) {
-                    compact(b);
+                    rebuild(b, b.maxLive());
                 }
             }
             for (Bank b : banks) {
@@ -213,18 +212,53 @@ final class OrtBatchSession implements BatchSession {
      * and their axis) and the axis beyond the longest live row. Worth it when four steps of savings pay the copy.
      */
     private boolean worthCompacting(Bank b) {
-        if (b.dead == 0 && b.pastLen - b.maxLive() < 16) {
+        if (b.dead == 0 && b.end - b.maxLive() < 16) {
             return false;
         }
-        long wasted = (long) b.dead * (ROW_COST_COLUMNS + b.pastLen) + (long) b.live() * (b.pastLen - b.maxLive());
+        long wasted = (long) b.dead * (ROW_COST_COLUMNS + b.cap) + (long) b.live() * (b.end - b.maxLive());
         return 4 * wasted >= b.liveColumns();
     }
 
-    /** One decode step over every row of a bank (all live: compaction ran first). Output to the other buffer. */
+    /** Room for the next columns: at most the context, at least one column beyond {@code end}. */
+    private int capacityFor(int end) {
+        return Math.max(end + 1, Math.min(context, end + GROW));
+    }
+
+    /** Copies the live rows of a bank into a fresh buffer whose rows end at column {@code end}. */
+    private void rebuild(Bank b, int end) {
+        int nb = b.live();
+        int cap = capacityFor(end);
+        FloatBuffer dst = acquire(kv.floats(nb, cap));
+        long[] ids = new long[nb];
+        int[] len = new int[nb];
+        int row = 0;
+        b.rowOf.clear();
+        for (int r = 0; r < b.batch; r++) {
+            if (b.rowIds[r] != DEAD) {
+                kv.copyRow(b.buf, b.batch, b.cap, b.end, r, dst, nb, cap, end, row, b.rowLen[r]);
+                ids[row] = b.rowIds[r];
+                len[row] = b.rowLen[r];
+                b.rowOf.put(ids[row], row++);
+            }
+        }
+        release(b.buf);
+        b.buf = dst;
+        b.cap = cap;
+        b.end = end;
+        b.rowIds = ids;
+        b.rowLen = len;
+        b.batch = nb;
+        b.dead = 0;
+    }
+
+    /** One decode step over every row of a bank (all live: compaction ran first); appends the new column. */
     private void decode(Bank bank, List<? extends SequenceView> rows, List<Integer> cached, float[][] out,
                         StepControl control) throws OrtException {
+        if (bank.end >= bank.cap) {
+            rebuild(bank, bank.end);
+        }
         int b = bank.batch;
-        int t = bank.pastLen + 1;
+        int t = bank.cap + 1;
         long[] ids = new long[b];
         long[] pos = new long[b];
         long[] mask = new long[b * t];
@@ -236,28 +270,24 @@ final class OrtBatchSession implements BatchSession {
             ids[r] = s.tokens()[s.length() - 1];
             pos[r] = Math.min(s.length() - 1, context - 1);
             rowToInput[r] = i;
-            Arrays.fill(mask, r * t + (t - bank.rowLen[r] - 1), (r + 1) * t, 1L);
+            Arrays.fill(mask, r * t + (bank.end - bank.rowLen[r]), r * t + bank.end, 1L);
         }
         for (int r = 0; r < b; r++) {
-            if (bank.rowIds[r] == DEAD) {
-                mask[(r + 1) * t - 1] = 1L;
-            }
+            mask[(r + 1) * t - 1] = 1L;
         }
-        int next = 1 - bank.cur;
-        bank.ensure(next, kv.floats(b, t));
-        float[] logits = run(ids, pos, new long[]{b, 1}, mask, new long[]{b, t},
-                bank.view(bank.cur, b, bank.pastLen), bank.view(next, b, t), b, control);
+        FloatBuffer fresh = scratch(kv.floats(b, 1));
+        float[] logits = run(ids, pos, new long[]{b, 1}, mask, new long[]{b, t}, bank, fresh, b, control);
+        kv.append(fresh, b, 1, bank.buf, bank.cap, bank.end);
         for (int r = 0; r < b; r++) {
             if (rowToInput[r] >= 0) {
                 out[rowToInput[r]] = Arrays.copyOfRange(logits, r * vocab, (r + 1) * vocab);
                 bank.rowLen[r]++;
             }
         }
-        bank.cur = next;
-        bank.pastLen = t;
+        bank.end++;
     }
 
-    /** Prefills the joining rows in one run (left-padded, empty past) straight into a new bank's buffer. */
+    /** Prefills the joining rows in one run (left-padded, empty past) into a new bank. */
     private Bank prefill(List<? extends SequenceView> rows, List<Integer> fresh, float[][] out, StepControl control)
             throws OrtException {
         int f = fresh.size();
@@ -282,49 +312,15 @@ final class OrtBatchSession implements BatchSession {
             rowIds[j] = seq.id();
             rowLen[j] = seq.length();
         }
-        FloatBuffer buf = acquire(kv.floats(f, s));
-        float[] logits;
-        try {
-            logits = run(ids, pos, new long[]{f, s}, mask, new long[]{f, s}, FloatBuffer.allocate(0),
-                    slice(buf, kv.floats(f, s)), f, control);
-        } catch (OrtException | RuntimeException | Error e) {
-            release(buf);
-            throw e;
-        }
+        FloatBuffer newKv = scratch(kv.floats(f, s));
+        float[] logits = run(ids, pos, new long[]{f, s}, mask, new long[]{f, s}, null, newKv, f, control);
+        int cap = capacityFor(s);
+        FloatBuffer buf = acquire(kv.floats(f, cap));
+        kv.append(newKv, f, s, buf, cap, 0);
         for (int j = 0; j < f; j++) {
             out[fresh.get(j)] = Arrays.copyOfRange(logits, j * vocab, (j + 1) * vocab);
         }
-        Bank bank = new Bank(rowIds, rowLen, s);
-        bank.bufs[0] = buf;
-        return bank;
-    }
-
-    /** Copies the live rows of a bank into its other buffer, the axis trimmed to the longest live row. */
-    private void compact(Bank b) {
-        int nb = b.live();
-        int nt = b.maxLive();
-        int next = 1 - b.cur;
-        b.ensure(next, kv.floats(nb, nt + 1));
-        FloatBuffer src = b.view(b.cur, b.batch, b.pastLen);
-        FloatBuffer dst = b.view(next, nb, nt);
-        long[] ids = new long[nb];
-        int[] len = new int[nb];
-        int row = 0;
-        b.rowOf.clear();
-        for (int r = 0; r < b.batch; r++) {
-            if (b.rowIds[r] != DEAD) {
-                kv.copyRow(src, b.batch, b.pastLen, r, dst, nb, nt, row, b.rowLen[r]);
-                ids[row] = b.rowIds[r];
-                len[row] = b.rowLen[r];
-                b.rowOf.put(ids[row], row++);
-            }
-        }
-        b.cur = next;
-        b.rowIds = ids;
-        b.rowLen = len;
-        b.batch = nb;
-        b.pastLen = nt;
-        b.dead = 0;
+        return new Bank(rowIds, rowLen, s, cap, buf);
     }
 
     /**
@@ -353,23 +349,22 @@ final class OrtBatchSession implements BatchSession {
         return new long[]{bi, bj, best};
     }
 
-    /** Merges the cheapest pair; the merged tensor holds only live rows, its axis is the longest live row. */
+    /** Merges the cheapest pair; the merged bank holds only live rows, its end is the longest live row. */
     private void mergeCheapest() {
         long[] pick = cheapestMerge();
         Bank a = banks.get((int) pick[0]);
         Bank c = banks.get((int) pick[1]);
         int nb = a.live() + c.live();
-        int nt = Math.max(a.maxLive(), c.maxLive());
-        FloatBuffer buf = acquire(kv.floats(nb, nt + 1));
-        FloatBuffer dst = slice(buf, kv.floats(nb, nt));
+        int end = Math.max(a.maxLive(), c.maxLive());
+        int cap = capacityFor(end);
+        FloatBuffer dst = acquire(kv.floats(nb, cap));
         long[] ids = new long[nb];
         int[] len = new int[nb];
         int row = 0;
         for (Bank x : List.of(a, c)) {
-            FloatBuffer src = x.view(x.cur, x.batch, x.pastLen);
             for (int r = 0; r < x.batch; r++) {
                 if (x.rowIds[r] != DEAD) {
-                    kv.copyRow(src, x.batch, x.pastLen, r, dst, nb, nt, row, x.rowLen[r]);
+                    kv.copyRow(x.buf, x.batch, x.cap, x.end, r, dst, nb, cap, end, row, x.rowLen[r]);
                     ids[row] = x.rowIds[r];
                     len[row++] = x.rowLen[r];
                 }
@@ -378,21 +373,29 @@ final class OrtBatchSession implements BatchSession {
         }
         banks.remove(c);
         banks.remove(a);
-        Bank m = new Bank(ids, len, nt);
-        m.bufs[0] = buf;
-        banks.add(m);
+        banks.add(new Bank(ids, len, end, cap, dst));
     }
 
-    /** Runs the graph; {@code present} (a direct buffer) receives present_key_values. Returns the logits. */
-    private float[] run(long[] ids, long[] pos, long[] idShape, long[] mask, long[] maskShape, FloatBuffer past,
-                        FloatBuffer present, int b, StepControl control) throws OrtException {
-        int pastSeq = (int) (past.remaining() / Math.max(1, kv.floats(b, 1)));
-        OnnxTensor tIds = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), idShape);
-        OnnxTensor tPos = OnnxTensor.createTensor(env, LongBuffer.wrap(pos), idShape);
-        OnnxTensor tMask = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), maskShape);
-        OnnxTensor tPast = OnnxTensor.createTensor(env, past, kv.shape(b, pastSeq));
-        OnnxTensor tPresent = OnnxTensor.createTensor(env, present, kv.shape(b, pastSeq + (int) idShape[1]));
+    /**
+     * Runs the graph over {@code bank}'s past (an empty past when {@code bank} is null); ONNX Runtime writes
+     * {@code new_key_values} into {@code newKv} (a direct buffer). Returns the logits.
+     */
+    private float[] run(long[] ids, long[] pos, long[] idShape, long[] mask, long[] maskShape, Bank bank,
+                        FloatBuffer newKv, int b, StepControl control) throws OrtException {
+        int seq = (int) idShape[1];
+        List<OnnxTensor> owned = new ArrayList<>(pastNames.size() + 4);
         try (OrtSession.RunOptions options = new OrtSession.RunOptions()) {
+            Map<String, OnnxTensor> in = new HashMap<>();
+            in.put("input_ids", own(owned, OnnxTensor.createTensor(env, LongBuffer.wrap(ids), idShape)));
+            in.put("position_ids", own(owned, OnnxTensor.createTensor(env, LongBuffer.wrap(pos), idShape)));
+            in.put("attention_mask", own(owned, OnnxTensor.createTensor(env, LongBuffer.wrap(mask), maskShape)));
+            for (int p = 0; p < pastNames.size(); p++) {
+                FloatBuffer past = bank == null ? FloatBuffer.allocate(0) : bank.part(p);
+                long[] shape = kv.partShape(b, bank == null ? 0 : bank.cap);
+                in.put(pastNames.get(p), own(owned, OnnxTensor.createTensor(env, past, shape)));
+            }
+            OnnxTensor out = own(owned, OnnxTensor.createTensor(env, newKv,
+                    new long[]{kv.layers, 2, b, kv.heads, seq, kv.headDim}));
             control.onCancel(() -> {
                 try {
                     options.setTerminate(true);
@@ -400,20 +403,26 @@ final class OrtBatchSession implements BatchSession {
                     // the run is ending anyway
                 }
             });
-            Map<String, OnnxTensor> in = Map.of("input_ids", tIds, "position_ids", tPos, "attention_mask", tMask,
-                    "past_key_values", tPast);
-            try (OrtSession.Result result = session.run(in, Set.of("logits"),
-                    Map.of("present_key_values", tPresent), options)) {
+            try (OrtSession.Result result = session.run(in, Set.of("logits"), Map.of("new_key_values", out), options)) {
                 return ((OnnxTensor) result.get("logits").get()).getFloatBuffer().array();
             }
         } finally {
             control.clear();
-            tIds.close();
-            tPos.close();
-            tMask.close();
-            tPast.close();
-            tPresent.close();
+            owned.forEach(OnnxTensor::close);
         }
+    }
+
+    private static OnnxTensor own(List<OnnxTensor> owned, OnnxTensor t) {
+        owned.add(t);
+        return t;
+    }
+
+    /** A direct buffer of exactly {@code floats} floats for the run's new keys and values, reused across steps. */
+    private FloatBuffer scratch(long floats) {
+        if (scratch == null || scratch.capacity() < floats) {
+            scratch = KvLayout.allocate(floats);
+        }
+        return slice(scratch, floats);
     }
 
     private FloatBuffer acquire(long floats) {
@@ -468,7 +477,7 @@ final class OrtBatchSession implements BatchSession {
     public long kvBytes() {
         long n = 0;
         for (Bank b : banks) {
-            n += kv.floats(b.batch, b.pastLen) * 4;
+            n += kv.floats(b.batch, b.cap) * 4;
         }
         return n;
     }
@@ -477,5 +486,6 @@ final class OrtBatchSession implements BatchSession {
     public void close() {
         clear();
         pool.clear();
+        scratch = null;
     }
 }

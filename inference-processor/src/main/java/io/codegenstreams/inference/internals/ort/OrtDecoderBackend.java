@@ -15,6 +15,8 @@ import io.codegenstreams.inference.spi.ModelInfo;
 
 import java.io.IOException;
 import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -46,7 +48,7 @@ final class OrtDecoderBackend implements DecoderBackend {
         try {
             model.load(d.dir(), "model", Map.of("sessionOptions", options));
             OrtSession session = sessionOf(model.getBlock());
-            checkContract(spec, session);
+            checkContract(spec, d, session);
             return new OrtDecoderBackend(model, session, d);
         } catch (IOException | MalformedModelException | OrtException | RuntimeException e) {
             model.close();
@@ -67,15 +69,22 @@ final class OrtDecoderBackend implements DecoderBackend {
         }
     }
 
-    private static void checkContract(ModelSpec spec, OrtSession session) throws OrtException {
+    private static void checkContract(ModelSpec spec, ModelFiles.Descriptor d, OrtSession session) throws OrtException {
         var in = session.getInputInfo().keySet();
         var out = session.getOutputInfo().keySet();
-        for (String name : new String[]{"input_ids", "position_ids", "attention_mask", "past_key_values"}) {
+        if (in.contains("past_key_values")) {
+            throw new ModelLoadException("Model " + spec.name() + " was exported for the older ONNX contract"
+                    + " (past_key_values -> present_key_values); export it again with"
+                    + " inference-processor/training/export.py, which writes past_key_<l>/past_value_<l> -> new_key_values");
+        }
+        List<String> inputs = new ArrayList<>(List.of("input_ids", "position_ids", "attention_mask"));
+        inputs.addAll(KvLayout.pastInputNames(d.layers()));
+        for (String name : inputs) {
             if (!in.contains(name)) {
                 throw new ModelLoadException("Model " + spec.name() + " lacks ONNX input " + name + " (has " + in + ")");
             }
         }
-        for (String name : new String[]{"logits", "present_key_values"}) {
+        for (String name : new String[]{"logits", "new_key_values"}) {
             if (!out.contains(name)) {
                 throw new ModelLoadException("Model " + spec.name() + " lacks ONNX output " + name + " (has " + out + ")");
             }

@@ -90,7 +90,7 @@ public final class TensorRtBackendProvider implements BackendProvider {
             int ctx = d.info().contextLength();
             trt.add("trt_profile_min_shapes", profile(d, 1, 1, 1, 0));
             trt.add("trt_profile_opt_shapes", profile(d, Math.max(1, b / 2), 1, ctx / 2, ctx / 2));
-            trt.add("trt_profile_max_shapes", profile(d, b, ctx, ctx, ctx));
+            trt.add("trt_profile_max_shapes", profile(d, b, ctx, ctx + 1, ctx));
             so.addTensorrt(trt);
             so.addCUDA(0);
             return OrtDecoderBackend.load(spec, so, Device.cpu());
@@ -101,8 +101,12 @@ public final class TensorRtBackendProvider implements BackendProvider {
 
     /** One optimization-profile shape string over all inputs of the ONNX contract. */
     static String profile(ModelFiles.Descriptor d, int batch, int seq, int total, int past) {
-        return "input_ids:" + batch + "x" + seq + ",position_ids:" + batch + "x" + seq
-                + ",attention_mask:" + batch + "x" + total
-                + ",past_key_values:" + d.layers() + "x2x" + batch + "x" + d.heads() + "x" + past + "x" + d.headDim();
+        StringBuilder s = new StringBuilder("input_ids:" + batch + "x" + seq + ",position_ids:" + batch + "x" + seq
+                + ",attention_mask:" + batch + "x" + total);
+        for (String name : KvLayout.pastInputNames(d.layers())) {
+            s.append(',').append(name).append(':').append(batch).append('x').append(d.heads()).append('x').append(past)
+                    .append('x').append(d.headDim());
+        }
+        return s.toString();
     }
 }
