@@ -7,10 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Index arithmetic and row copies for a KV buffer laid out as {@code [layers, 2, batch, heads, capacity, headDim]}:
- * one contiguous {@code [batch, heads, capacity, headDim]} part per layer and kind (0 = keys, 1 = values), which
- * is exactly the shape of one {@code past_<kind>_<layer>} input of the ONNX contract, so a part is handed to ONNX
- * Runtime without a copy.
+ * Index arithmetic and row copies for a KV buffer laid out as {@code [layers, 2, rows, heads, capacity, headDim]}:
+ * one contiguous {@code [rows, heads, capacity, headDim]} part per layer and kind (0 = keys, 1 = values). The first
+ * {@code batch} rows of a part are exactly one {@code past_<kind>_<layer>} input of the ONNX contract, so a part
+ * is handed to ONNX Runtime without a copy, and a row can be added in place while {@code batch < rows}.
  *
  * <p>Rows are right-aligned on a common end column: a row holding {@code len} tokens occupies columns
  * {@code [end - len, end)} of every head; the columns before are padding and the columns from {@code end} to
@@ -45,43 +45,29 @@ final class KvLayout {
         return new long[]{batch, heads, capacity, headDim};
     }
 
-    long partFloats(int batch, int capacity) {
-        return (long) batch * heads * capacity * headDim;
+    /** Floats of one part holding {@code rows} rows of {@code capacity} columns. */
+    long partFloats(int rows, int capacity) {
+        return (long) rows * heads * capacity * headDim;
     }
 
-    long floats(int batch, int capacity) {
-        return parts() * partFloats(batch, capacity);
+    long floats(int rows, int capacity) {
+        return parts() * partFloats(rows, capacity);
     }
 
     /**
-     * Copies the {@code len} tokens ending at column {@code srcEnd} of row {@code srcRow} of {@code src}
-     * ({@code srcBatch} x {@code srcCap}) so that they end at column {@code dstEnd} of row {@code dstRow} of
-     * {@code dst} ({@code dstBatch} x {@code dstCap}).
+     * Copies the {@code len} tokens ending at column {@code srcEnd} of row {@code srcRow} of {@code src} (parts of
+     * {@code srcRows} rows x {@code srcCap} columns) so that they end at column {@code dstEnd} of row {@code dstRow}
+     * of {@code dst} ({@code dstRows} x {@code dstCap}). The model's {@code new_key_values} output of a run over
+     * {@code b} rows and {@code s} positions is such a buffer with {@code b} rows of {@code s} columns.
      */
-    void copyRow(FloatBuffer src, int srcBatch, int srcCap, int srcEnd, int srcRow,
-                 FloatBuffer dst, int dstBatch, int dstCap, int dstEnd, int dstRow, int len) {
+    void copyRow(FloatBuffer src, int srcRows, int srcCap, int srcEnd, int srcRow,
+                 FloatBuffer dst, int dstRows, int dstCap, int dstEnd, int dstRow, int len) {
         int n = len * headDim;
         for (int p = 0; p < parts(); p++) {
             for (int h = 0; h < heads; h++) {
-                int s = (((p * srcBatch + srcRow) * heads + h) * srcCap + (srcEnd - len)) * headDim;
-                int d = (((p * dstBatch + dstRow) * heads + h) * dstCap + (dstEnd - len)) * headDim;
+                int s = (((p * srcRows + srcRow) * heads + h) * srcCap + (srcEnd - len)) * headDim;
+                int d = (((p * dstRows + dstRow) * heads + h) * dstCap + (dstEnd - len)) * headDim;
                 dst.put(d, src, s, n);
-            }
-        }
-    }
-
-    /**
-     * Writes the model's {@code new_key_values} output ({@code [layers, 2, batch, heads, seq, headDim]}) into the
-     * columns {@code [at, at + seq)} of every row of {@code dst} ({@code batch} x {@code dstCap}).
-     */
-    void append(FloatBuffer fresh, int batch, int seq, FloatBuffer dst, int dstCap, int at) {
-        int n = seq * headDim;
-        for (int p = 0; p < parts(); p++) {
-            for (int r = 0; r < batch; r++) {
-                for (int h = 0; h < heads; h++) {
-                    int i = (p * batch + r) * heads + h;
-                    dst.put((i * dstCap + at) * headDim, fresh, i * n, n);
-                }
             }
         }
     }

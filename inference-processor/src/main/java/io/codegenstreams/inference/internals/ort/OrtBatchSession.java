@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,23 +31,23 @@ import java.util.Set;
  * read (by the attention), where a graph that returns {@code present = concat(past, new)} copies the whole cache at
  * every step: on this CPU that copy made a step of 32 rows at 250 tokens 4x slower.
  *
- * <p><b>Banks.</b> The rows live in a few <i>banks</i>, each a buffer of its own ({@link KvLayout}: rows
- * right-aligned on a common end column, room for more columns after it) decoded by its own run. The rows that join
- * at one step (prefilled together in one run) become a new bank. A run has a fixed cost (about a thousand padded
- * row-columns here), so banks are merged as soon as a merge pads fewer columns than a run costs, and at most
- * {@link #MAX_BANKS} stay after a step; separate banks pay off only when a group of short rows would otherwise be
- * padded to a much longer bank.
+ * <p><b>Banks.</b> The rows live in a few {@link KvBank banks}, each decoded by its own run. Sequences that join
+ * are prefilled together in one run, then each is copied into a free row of the bank it pads least (a row that
+ * left, or spare room): only the joiner's own columns move. Joiners longer than every bank's end form a new bank.
+ * A run has a fixed cost (about {@link #RUN_COST_COLUMNS} padded row-columns on this CPU), so two banks are merged
+ * as soon as that pads fewer columns than a run costs, and at most {@link #MAX_BANKS} stay after a step.
  *
  * <p><b>Copies.</b> A bank grows by {@link #GROW} columns when its room is used up (one copy of the bank every
- * {@code GROW} steps); rows that leave die in place (masked) until compaction (live rows copied into a fresh
- * buffer, the axis trimmed to the longest live row) pays for itself. Freed buffers are pooled for later banks.
+ * {@code GROW} steps); dead rows are compacted away when the columns they waste outweigh a quarter of the copy.
+ * Freed buffers are pooled for later banks.
  */
 final class OrtBatchSession implements BatchSession {
-    private static final long DEAD = -1;
     /** Banks kept after a step (runs per decode step). */
     static final int MAX_BANKS = Integer.getInteger("codegen.ort.maxBanks", 4);
     /** Columns of room a bank gets beyond its end when it is built or grown. */
     static final int GROW = 32;
+    /** Spare rows a bank gets when it is built, for sequences that join later. */
+    static final int SPARE_ROWS = 8;
     /** Pooled spare buffers. */
     private static final int POOL = 2 * MAX_BANKS + 2;
     /** Per-row cost of a decode run that does not depend on the axis, in axis columns (measured on CPU). */
@@ -63,74 +62,15 @@ final class OrtBatchSession implements BatchSession {
     private final int vocab;
     private final int context;
 
-    private final List<Bank> banks = new ArrayList<>();
-    private final Map<Long, Bank> bankOf = new HashMap<>();
+    private final List<KvBank> banks = new ArrayList<>();
+    private final Map<Long, KvBank> bankOf = new HashMap<>();
     private final List<FloatBuffer> pool = new ArrayList<>();
     private FloatBuffer scratch;
 
-    /** A sub-batch with its own KV buffer. */
-    private final class Bank {
-        FloatBuffer buf;                 // [L,2,B,H,cap,hd]
-        int cap;
-        int end;                         // every row's tokens end at this column
-        long[] rowIds;
-        int[] rowLen;                    // tokens held per row
-        int batch;                       // B
-        int dead;
-        final Map<Long, Integer> rowOf = new HashMap<>();
-
-        Bank(long[] ids, int[] len, int end, int cap, FloatBuffer buf) {
-            this.rowIds = ids;
-            this.rowLen = len;
-            this.batch = ids.length;
-            this.end = end;
-            this.cap = cap;
-            this.buf = buf;
-            for (int r = 0; r < batch; r++) {
-                rowOf.put(ids[r], r);
-                bankOf.put(ids[r], this);
-            }
-        }
-
-        int live() {
-            return batch - dead;
-        }
-
-        int maxLive() {
-            int m = 0;
-            for (int r = 0; r < batch; r++) {
-                if (rowIds[r] != DEAD) {
-                    m = Math.max(m, rowLen[r]);
-                }
-            }
-            return m;
-        }
-
-        long liveColumns() {
-            long n = 0;
-            for (int r = 0; r < batch; r++) {
-                if (rowIds[r] != DEAD) {
-                    n += rowLen[r];
-                }
-            }
-            return n;
-        }
-
-        void kill(int r) {
-            rowOf.remove(rowIds[r]);
-            bankOf.remove(rowIds[r]);
-            rowIds[r] = DEAD;
-            dead++;
-        }
-
-        FloatBuffer part(int p) {
-            long n = kv.partFloats(batch, cap);
-            return buf.duplicate().clear().position((int) (p * n)).limit((int) ((p + 1) * n)).slice();
-        }
-
-        void free() {
-            release(buf);
-            buf = null;
+    /** A row to copy into a new bank: its tokens end at column {@code end} of a buffer of rows x cap. */
+    private record Source(FloatBuffer buf, int rows, int cap, int end, int row, long id, int len) {
+        static Source of(KvBank b, int r) {
+            return new Source(b.buf, b.rowsCap, b.cap, b.end, r, b.rowIds[r], b.rowLen[r]);
         }
     }
 
@@ -146,42 +86,46 @@ final class OrtBatchSession implements BatchSession {
     @Override
     public float[][] step(List<? extends SequenceView> rows, StepControl control) throws BackendException {
         float[][] out = new float[rows.size()][];
-        Map<Bank, List<Integer>> cached = new IdentityHashMap<>();
-        Map<Bank, boolean[]> keep = new IdentityHashMap<>();
+        List<Integer> cachedRows = new ArrayList<>();
+        Map<KvBank, boolean[]> keep = new IdentityHashMap<>();
         List<Integer> fresh = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             SequenceView s = rows.get(i);
-            Bank b = bankOf.get(s.id());
+            KvBank b = bankOf.get(s.id());
             Integer r = b == null ? null : b.rowOf.get(s.id());
             if (r != null && b.rowLen[r] == s.length() - 1) {
-                cached.computeIfAbsent(b, k -> new ArrayList<>()).add(i);
-                keep.computeIfAbsent(b, k -> new boolean[k.batch])[r] = true;
+                cachedRows.add(i);
+                keep.computeIfAbsent(b, k -> new boolean[k.rowsCap])[r] = true;
             } else {
                 fresh.add(i);
             }
         }
         try {
             // rows not in this step (finished, preempted, failed, or out of step) die
-            for (Iterator<Bank> it = banks.iterator(); it.hasNext(); ) {
-                Bank b = it.next();
+            for (int i = banks.size() - 1; i >= 0; i--) {
+                KvBank b = banks.get(i);
                 boolean[] k = keep.get(b);
                 for (int r = 0; r < b.batch; r++) {
-                    if (b.rowIds[r] != DEAD && (k == null || !k[r])) {
+                    if (b.rowIds[r] != KvBank.DEAD && (k == null || !k[r])) {
+                        bankOf.remove(b.rowIds[r]);
                         b.kill(r);
                     }
                 }
                 if (b.live() == 0) {
-                    b.free();
-                    it.remove();
+                    drop(b);
                 } else if (worthCompacting(b)) {
-                    rebuild(b, b.maxLive());
+                    rebuild(b);
                 }
             }
-            for (Bank b : banks) {
+            Map<KvBank, List<Integer>> cached = new IdentityHashMap<>(); // after compaction: banks may be new
+            for (int i : cachedRows) {
+                cached.computeIfAbsent(bankOf.get(rows.get(i).id()), k -> new ArrayList<>()).add(i);
+            }
+            for (KvBank b : List.copyOf(banks)) {
                 decode(b, rows, cached.get(b), out, control);
             }
             if (!fresh.isEmpty()) {
-                banks.add(prefill(rows, fresh, out, control));
+                prefill(rows, fresh, out, control);
             }
             while (banks.size() > 1 && (banks.size() > MAX_BANKS || cheapestMerge()[2] <= RUN_COST_COLUMNS)) {
                 mergeCheapest();
@@ -211,7 +155,7 @@ final class OrtBatchSession implements BatchSession {
      * Compacting copies every live column once; it saves, at every later step, the dead rows (their fixed cost
      * and their axis) and the axis beyond the longest live row. Worth it when four steps of savings pay the copy.
      */
-    private boolean worthCompacting(Bank b) {
+    private boolean worthCompacting(KvBank b) {
         if (b.dead == 0 && b.end - b.maxLive() < 16) {
             return false;
         }
@@ -224,38 +168,53 @@ final class OrtBatchSession implements BatchSession {
         return Math.max(end + 1, Math.min(context, end + GROW));
     }
 
-    /** Copies the live rows of a bank into a fresh buffer whose rows end at column {@code end}. */
-    private void rebuild(Bank b, int end) {
-        int nb = b.live();
-        int cap = capacityFor(end);
-        FloatBuffer dst = acquire(kv.floats(nb, cap));
-        long[] ids = new long[nb];
-        int[] len = new int[nb];
-        int row = 0;
-        b.rowOf.clear();
-        for (int r = 0; r < b.batch; r++) {
-            if (b.rowIds[r] != DEAD) {
-                kv.copyRow(b.buf, b.batch, b.cap, b.end, r, dst, nb, cap, end, row, b.rowLen[r]);
-                ids[row] = b.rowIds[r];
-                len[row] = b.rowLen[r];
-                b.rowOf.put(ids[row], row++);
-            }
+    /** A new bank holding {@code sources}, their tokens ending at the longest one's length. Registers it. */
+    private KvBank build(List<Source> sources) {
+        int end = 0;
+        for (Source s : sources) {
+            end = Math.max(end, s.len());
         }
-        release(b.buf);
-        b.buf = dst;
-        b.cap = cap;
-        b.end = end;
-        b.rowIds = ids;
-        b.rowLen = len;
-        b.batch = nb;
-        b.dead = 0;
+        int rowsCap = sources.size() + SPARE_ROWS;
+        int cap = capacityFor(end);
+        KvBank bank = new KvBank(kv, acquire(kv.floats(rowsCap, cap)), rowsCap, cap, end);
+        for (Source s : sources) {
+            int r = bank.batch;
+            kv.copyRow(s.buf(), s.rows(), s.cap(), s.end(), s.row(), bank.buf, rowsCap, cap, end, r, s.len());
+            bank.place(r, s.id(), s.len());
+            bankOf.put(s.id(), bank);
+        }
+        banks.add(bank);
+        return bank;
     }
 
-    /** One decode step over every row of a bank (all live: compaction ran first); appends the new column. */
-    private void decode(Bank bank, List<? extends SequenceView> rows, List<Integer> cached, float[][] out,
+    private void drop(KvBank b) {
+        banks.remove(b);
+        release(b.buf);
+        b.buf = null;
+    }
+
+    /** Replaces a bank by a copy of its live rows, trimmed to the longest, with room to grow. */
+    private void rebuild(KvBank b) {
+        List<Source> live = new ArrayList<>();
+        for (int r = 0; r < b.batch; r++) {
+            if (b.rowIds[r] != KvBank.DEAD) {
+                live.add(Source.of(b, r));
+            }
+        }
+        int at = banks.indexOf(b);
+        KvBank copy = build(live);
+        banks.remove(copy);
+        banks.set(at, copy);
+        release(b.buf);
+        b.buf = null;
+    }
+
+    /** One decode step over every row of a bank (dead rows masked); appends the new column. */
+    private void decode(KvBank bank, List<? extends SequenceView> rows, List<Integer> cached, float[][] out,
                         StepControl control) throws OrtException {
         if (bank.end >= bank.cap) {
-            rebuild(bank, bank.end);
+            rebuild(bank);
+            bank = bankOf.get(rows.get(cached.get(0)).id());
         }
         int b = bank.batch;
         int t = bank.cap + 1;
@@ -277,8 +236,8 @@ final class OrtBatchSession implements BatchSession {
         }
         FloatBuffer fresh = scratch(kv.floats(b, 1));
         float[] logits = run(ids, pos, new long[]{b, 1}, mask, new long[]{b, t}, bank, fresh, b, control);
-        kv.append(fresh, b, 1, bank.buf, bank.cap, bank.end);
         for (int r = 0; r < b; r++) {
+            kv.copyRow(fresh, b, 1, 1, r, bank.buf, bank.rowsCap, bank.cap, bank.end + 1, r, 1);
             if (rowToInput[r] >= 0) {
                 out[rowToInput[r]] = Arrays.copyOfRange(logits, r * vocab, (r + 1) * vocab);
                 bank.rowLen[r]++;
@@ -287,8 +246,11 @@ final class OrtBatchSession implements BatchSession {
         bank.end++;
     }
 
-    /** Prefills the joining rows in one run (left-padded, empty past) into a new bank. */
-    private Bank prefill(List<? extends SequenceView> rows, List<Integer> fresh, float[][] out, StepControl control)
+    /**
+     * Prefills the joining rows in one run (left-padded, empty past), then copies each into the free row of the
+     * bank it pads least; the rest (longer than every bank's end, or no room) form a new bank.
+     */
+    private void prefill(List<? extends SequenceView> rows, List<Integer> fresh, float[][] out, StepControl control)
             throws OrtException {
         int f = fresh.size();
         int s = 0;
@@ -298,8 +260,6 @@ final class OrtBatchSession implements BatchSession {
         long[] ids = new long[f * s];
         long[] pos = new long[f * s];
         long[] mask = new long[f * s];
-        long[] rowIds = new long[f];
-        int[] rowLen = new int[f];
         for (int j = 0; j < f; j++) {
             SequenceView seq = rows.get(fresh.get(j));
             int pad = s - seq.length();
@@ -309,18 +269,32 @@ final class OrtBatchSession implements BatchSession {
                 pos[j * s + pad + k] = k;
                 mask[j * s + pad + k] = 1L;
             }
-            rowIds[j] = seq.id();
-            rowLen[j] = seq.length();
         }
         FloatBuffer newKv = scratch(kv.floats(f, s));
         float[] logits = run(ids, pos, new long[]{f, s}, mask, new long[]{f, s}, null, newKv, f, control);
-        int cap = capacityFor(s);
-        FloatBuffer buf = acquire(kv.floats(f, cap));
-        kv.append(newKv, f, s, buf, cap, 0);
+        List<Source> homeless = new ArrayList<>();
         for (int j = 0; j < f; j++) {
+            SequenceView seq = rows.get(fresh.get(j));
             out[fresh.get(j)] = Arrays.copyOfRange(logits, j * vocab, (j + 1) * vocab);
+            Source src = new Source(newKv, f, s, s, j, seq.id(), seq.length());
+            KvBank host = null;
+            for (KvBank b : banks) {
+                if (b.freeRow(src.len()) >= 0 && (host == null || b.end < host.end)) {
+                    host = b;
+                }
+            }
+            if (host == null) {
+                homeless.add(src);
+                continue;
+            }
+            int r = host.freeRow(src.len());
+            kv.copyRow(newKv, f, s, s, j, host.buf, host.rowsCap, host.cap, host.end, r, src.len());
+            host.place(r, src.id(), src.len());
+            bankOf.put(src.id(), host);
         }
-        return new Bank(rowIds, rowLen, s, cap, buf);
+        if (!homeless.isEmpty()) {
+            build(homeless);
+        }
     }
 
     /**
@@ -333,8 +307,8 @@ final class OrtBatchSession implements BatchSession {
         long best = Long.MAX_VALUE;
         for (int i = 0; i < banks.size(); i++) {
             for (int j = i + 1; j < banks.size(); j++) {
-                Bank a = banks.get(i);
-                Bank c = banks.get(j);
+                KvBank a = banks.get(i);
+                KvBank c = banks.get(j);
                 int ta = a.maxLive();
                 int tc = c.maxLive();
                 int t = Math.max(ta, tc);
@@ -349,38 +323,29 @@ final class OrtBatchSession implements BatchSession {
         return new long[]{bi, bj, best};
     }
 
-    /** Merges the cheapest pair; the merged bank holds only live rows, its end is the longest live row. */
+    /** Merges the cheapest pair into a new bank of their live rows. */
     private void mergeCheapest() {
         long[] pick = cheapestMerge();
-        Bank a = banks.get((int) pick[0]);
-        Bank c = banks.get((int) pick[1]);
-        int nb = a.live() + c.live();
-        int end = Math.max(a.maxLive(), c.maxLive());
-        int cap = capacityFor(end);
-        FloatBuffer dst = acquire(kv.floats(nb, cap));
-        long[] ids = new long[nb];
-        int[] len = new int[nb];
-        int row = 0;
-        for (Bank x : List.of(a, c)) {
+        KvBank a = banks.get((int) pick[0]);
+        KvBank c = banks.get((int) pick[1]);
+        List<Source> live = new ArrayList<>();
+        for (KvBank x : List.of(a, c)) {
             for (int r = 0; r < x.batch; r++) {
-                if (x.rowIds[r] != DEAD) {
-                    kv.copyRow(x.buf, x.batch, x.cap, x.end, r, dst, nb, cap, end, row, x.rowLen[r]);
-                    ids[row] = x.rowIds[r];
-                    len[row++] = x.rowLen[r];
+                if (x.rowIds[r] != KvBank.DEAD) {
+                    live.add(Source.of(x, r));
                 }
             }
-            x.free();
         }
-        banks.remove(c);
-        banks.remove(a);
-        banks.add(new Bank(ids, len, end, cap, dst));
+        build(live);
+        drop(a);
+        drop(c);
     }
 
     /**
      * Runs the graph over {@code bank}'s past (an empty past when {@code bank} is null); ONNX Runtime writes
      * {@code new_key_values} into {@code newKv} (a direct buffer). Returns the logits.
      */
-    private float[] run(long[] ids, long[] pos, long[] idShape, long[] mask, long[] maskShape, Bank bank,
+    private float[] run(long[] ids, long[] pos, long[] idShape, long[] mask, long[] maskShape, KvBank bank,
                         FloatBuffer newKv, int b, StepControl control) throws OrtException {
         int seq = (int) idShape[1];
         List<OnnxTensor> owned = new ArrayList<>(pastNames.size() + 4);
@@ -463,7 +428,7 @@ final class OrtBatchSession implements BatchSession {
     }
 
     private void clear() {
-        banks.forEach(Bank::free);
+        banks.forEach(b -> release(b.buf));
         banks.clear();
         bankOf.clear();
     }
@@ -476,8 +441,8 @@ final class OrtBatchSession implements BatchSession {
     @Override
     public long kvBytes() {
         long n = 0;
-        for (Bank b : banks) {
-            n += kv.floats(b.batch, b.cap) * 4;
+        for (KvBank b : banks) {
+            n += b.bytes();
         }
         return n;
     }

@@ -143,6 +143,58 @@ class OrtBatchSessionTest {
         }
     }
 
+    /** Greedy tokens with no cache at all: every step prefills the whole history in a fresh session. */
+    static List<Integer> withoutCache(int i, int steps) throws Exception {
+        TokenRow seq = new TokenRow(i, prompt(i));
+        List<Integer> out = new ArrayList<>();
+        try (BatchSession s = backend.openSession()) {
+            for (int k = 0; k < steps; k++) {
+                s.reset();
+                int t = Sampler.argmax(s.step(List.of(seq), new StepControl())[0]);
+                out.add(t);
+                seq.append(t);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void shouldMatchRecomputationWithoutCacheWhenBanksGrowPastTheirRoomAndJoinersFillLeftRows() throws Exception {
+        int steps = 3 * OrtBatchSession.GROW + 5; // every bank outgrows its room several times
+        int[] join = {0, 1, 7, 40, 41};
+        int[] limit = {steps, 20, steps, steps - 40, 12};
+        List<List<Integer>> got = new ArrayList<>();
+        List<TokenRow> seqs = new ArrayList<>();
+        for (int i = 0; i < PROMPTS.length; i++) {
+            got.add(new ArrayList<>());
+            seqs.add(new TokenRow(900 + i, prompt(i)));
+        }
+        try (BatchSession s = backend.openSession()) {
+            for (int step = 0; step < 41 + steps; step++) {
+                List<TokenRow> rows = new ArrayList<>();
+                List<Integer> which = new ArrayList<>();
+                for (int i = 0; i < PROMPTS.length; i++) {
+                    if (step >= join[i] && got.get(i).size() < limit[i]) {
+                        rows.add(seqs.get(i));
+                        which.add(i);
+                    }
+                }
+                if (rows.isEmpty()) {
+                    continue;
+                }
+                float[][] logits = s.step(rows, new StepControl());
+                for (int r = 0; r < rows.size(); r++) {
+                    int t = Sampler.argmax(logits[r]);
+                    got.get(which.get(r)).add(t);
+                    rows.get(r).append(t);
+                }
+            }
+        }
+        for (int i = 0; i < PROMPTS.length; i++) {
+            assertThat(got.get(i)).as("prompt %d", i).isEqualTo(withoutCache(i, limit[i]));
+        }
+    }
+
     @Test
     void shouldReturnSameLogitsWhenStepRepeatedAfterReset() throws Exception {
         try (BatchSession s = backend.openSession()) {
