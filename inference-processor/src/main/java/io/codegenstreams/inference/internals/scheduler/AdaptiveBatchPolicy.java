@@ -21,11 +21,12 @@ package io.codegenstreams.inference.internals.scheduler;
  * {@code batch.max.size}, wait = {@code batch.max.wait.ms}.
  *
  * <p><b>Joining (continuous batching).</b> Waiting requests join a running batch ({@link #admitJoiners}) when
- * the batch is empty, when a HIGH request waits, when at least {@code max(1, cap / 4)} slots are free, or when
- * the oldest waiting request has waited {@code batch.max.wait.ms}. So under load joiners come in groups that are
- * prefilled together in one run every few steps (a prefill run costs about as much as a decode step of the whole
- * batch on a CPU), instead of one joiner and one extra run at almost every step; a lightly loaded batch (many
- * free slots) still takes a new request at the very next step.
+ * the batch is empty, when a HIGH request waits, when at least {@code g = max(1, cap / 4)} slots are free, or
+ * when a slot is free, fewer than {@code g} requests wait and the oldest has waited {@code batch.max.wait.ms}.
+ * So under load joiners come in groups that are prefilled together in one run every few steps (a prefill run has
+ * a fixed cost: a few milliseconds on a GPU, a decode step's worth on a CPU), instead of one joiner and one extra
+ * run at almost every step, which is what a backlog would otherwise cause (its oldest request has always waited
+ * long enough); a lightly loaded batch (many free slots) still takes a new request at the very next step.
  */
 final class AdaptiveBatchPolicy {
     private static final double DECREASE = 0.8;
@@ -80,7 +81,17 @@ final class AdaptiveBatchPolicy {
         if (queued == 0) {
             return false;
         }
-        return running == 0 || highWaiting || cap - running >= joinThreshold() || oldestWaitedNanos >= maxWaitNanos;
+        if (running == 0 || highWaiting) {
+            return true;
+        }
+        int free = cap - running;
+        if (free >= joinThreshold()) {
+            return true;
+        }
+        // Fewer free slots than a group: a request that has waited batch.max.wait.ms joins alone only when the
+        // queue could not fill a group anyway. Under a backlog the oldest has always waited that long, and letting
+        // it in at once would pay a prefill run for one joiner at nearly every step.
+        return free > 0 && queued < joinThreshold() && oldestWaitedNanos >= maxWaitNanos;
     }
 
     /** Records one arrival (caller holds the scheduler lock). */

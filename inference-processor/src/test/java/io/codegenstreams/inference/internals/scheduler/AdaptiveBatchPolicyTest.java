@@ -48,13 +48,15 @@ class AdaptiveBatchPolicyTest {
     }
 
     @Test
-    void shouldLetJoinersInWhenBatchEmptyHighWaitingQuarterFreeOrOldestWaitedMaxWait() {
+    void shouldLetJoinersInWhenBatchEmptyHighWaitingQuarterFreeOrOldestWaitedMaxWaitWithoutBacklog() {
         AdaptiveBatchPolicy p = new AdaptiveBatchPolicy(false, 32, 100, 10);
         assertThat(p.joinThreshold()).isEqualTo(8);
         assertThat(p.admitJoiners(0, 1, 0, false)).isTrue();            // empty batch
         assertThat(p.admitJoiners(24, 3, 0, false)).isTrue();           // 8 free
         assertThat(p.admitJoiners(25, 3, 0, false)).isFalse();          // 7 free, fresh waiters
         assertThat(p.admitJoiners(25, 3, 10 * MS, false)).isTrue();     // the oldest waited batch.max.wait.ms
+        assertThat(p.admitJoiners(25, 8, 10 * MS, false)).isFalse();    // a backlog that fills a group waits for one
+        assertThat(p.admitJoiners(32, 3, 10 * MS, false)).isFalse();    // no free slot
         assertThat(p.admitJoiners(32, 1, 0, true)).isTrue();            // HIGH waits (it may preempt)
         assertThat(p.admitJoiners(0, 0, 0, true)).isFalse();            // nobody waits
         AdaptiveBatchPolicy small = new AdaptiveBatchPolicy(false, 2, 100, 10);
