@@ -41,6 +41,7 @@ public final class EngineConfig {
     public static final String QUEUE_CAPACITY_NORMAL = "queue.capacity.normal";
     public static final String QUEUE_CAPACITY_LOW = "queue.capacity.low";
     public static final String PRIORITY_AGING_MS = "priority.aging.ms";
+    public static final String PRIORITY_HIGH_ISOLATION = "priority.high.isolation";
     public static final String KV_BUDGET_BYTES = "kv.budget.bytes";
     public static final String MEMORY_BUDGET_BYTES = "memory.budget.bytes";
     public static final String STEP_TIMEOUT_MS = "step.timeout.ms";
@@ -89,6 +90,10 @@ public final class EngineConfig {
             .define(QUEUE_CAPACITY_LOW, Type.INT, 1024, atLeast(1), "Bounded queue of the LOW lane, per model.")
             .define(PRIORITY_AGING_MS, Type.LONG, 2000L, atLeast(1),
                     "A waiting request gains one priority level per this many ms of waiting, so LOW never starves.")
+            .define(PRIORITY_HIGH_ISOLATION, Type.BOOLEAN, true,
+                    "While a HIGH-lane sequence runs, LOW-lane requests join the batch at most once per"
+                            + " priority.aging.ms (HIGH and NORMAL join as usual), so a LOW flood adds neither rows nor"
+                            + " prefill runs under a HIGH request; false lets LOW join like the other lanes.")
             .define(KV_BUDGET_BYTES, Type.LONG, 512L << 20, atLeast(1),
                     "Per model: admission keeps reserved KV-cache bytes (sequences x (prompt + max new tokens) x"
                             + " bytes per token) under this budget.")

@@ -196,6 +196,56 @@ class SchedulingTest {
     }
 
     @Test
+    void shouldKeepLowOutOfTheBatchWhileHighRunsWhenHighIsolationIsOn() throws Exception {
+        engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 4));
+        fake.hold();
+        CompletableFuture<Completion> high = engine.submit(req("H1", Priority.HIGH, 30));
+        fake.awaitHeld();
+        CompletableFuture<Completion> low = engine.submit(req("L1", Priority.LOW, 3));
+        CompletableFuture<Completion> normal = engine.submit(req("N1", Priority.NORMAL, 3));
+        awaitQueued(engine, 2);
+        fake.open();
+        assertThat(get(high).status()).isEqualTo(CompletionStatus.OK);
+        assertThat(get(low).status()).isEqualTo(CompletionStatus.OK);
+        assertThat(get(normal).batchSize()).isEqualTo(2); // NORMAL joins the HIGH batch
+        assertThat(fake.steps).noneSatisfy(s -> assertThat(s).contains("H1", "L1"));
+    }
+
+    @Test
+    void shouldLetLowJoinWhileHighRunsWhenHighIsolationIsOff() throws Exception {
+        engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 4, EngineConfig.PRIORITY_HIGH_ISOLATION, false));
+        fake.hold();
+        CompletableFuture<Completion> high = engine.submit(req("H1", Priority.HIGH, 30));
+        fake.awaitHeld();
+        CompletableFuture<Completion> low = engine.submit(req("L1", Priority.LOW, 3));
+        awaitQueued(engine, 1);
+        fake.open();
+        get(high);
+        assertThat(get(low).batchSize()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldLetLowJoinAfterOneAgingPeriodWhenHighRunsLong() throws Exception {
+        engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 4, EngineConfig.PRIORITY_AGING_MS, 50));
+        fake.hold();
+        CompletableFuture<Completion> high = engine.submit(req("H1", Priority.HIGH, 40));
+        fake.awaitHeld();     // inside the first step of H1
+        fake.steps.clear();
+        CompletableFuture<Completion> low = engine.submit(req("L1", Priority.LOW, 3));
+        awaitQueued(engine, 1);
+        fake.allow(1);
+        fake.awaitSteps(1);   // inside the next step: L1 held back (the HIGH run started < 50 ms ago)
+        assertThat(fake.steps.get(0)).containsExactly("H1");
+        Thread.sleep(60);
+        fake.allow(1);
+        fake.awaitSteps(2);   // one aging period has passed: L1 joins
+        assertThat(fake.steps.get(1)).contains("H1", "L1");
+        fake.open();
+        assertThat(get(low).status()).isEqualTo(CompletionStatus.OK);
+        assertThat(get(high).status()).isEqualTo(CompletionStatus.OK);
+    }
+
+    @Test
     void shouldStopAtStopSequenceAndExcludeItWhenGenerating() throws Exception {
         engine = start(fake, Map.of());
         String full = FakeBackend.expectedText("P", 20);

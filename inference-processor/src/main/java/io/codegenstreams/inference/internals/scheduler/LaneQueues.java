@@ -61,9 +61,17 @@ final class LaneQueues {
     }
 
     Sequence peekBest(long now) {
+        return peekBest(now, true);
+    }
+
+    /** The best head by effective level; the LOW lane is left out when {@code lowAllowed} is false. */
+    Sequence peekBest(long now, boolean lowAllowed) {
         Sequence best = null;
         long bestLevel = Long.MAX_VALUE;
         for (Priority p : Priority.values()) {
+            if (p == Priority.LOW && !lowAllowed) {
+                continue;
+            }
             Sequence head = lanes.get(p).peekFirst();
             if (head != null) {
                 long level = p.ordinal() - Math.max(0, now - head.submitNanos) / agingNanos;

@@ -34,6 +34,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * the most recently admitted non-HIGH sequence, which goes back to the head of its lane with its tokens kept and
  * is prefilled again when readmitted: so a HIGH request waits at most one decode step once queued.
  *
+ * <p><b>HIGH isolation</b> ({@code priority.high.isolation}, on by default): while a HIGH-lane sequence runs,
+ * LOW-lane requests join at most once per {@code priority.aging.ms}; NORMAL joins as usual.
+ *
  * <p><b>Static batching</b> (baseline): a batch is admitted only when the previous one has completely finished,
  * after waiting for the cap or the adaptive wait; nothing joins a running batch.
  *
@@ -47,6 +50,8 @@ public final class ModelScheduler {
     private final boolean staticMode;
     private final long kvBudget;
     private final long stepTimeoutMillis;
+    private final boolean highIsolation;
+    private final long agingNanos;
     private final Finisher finisher;
     private final Listeners listeners;
     private final Counters counters;
@@ -63,6 +68,7 @@ public final class ModelScheduler {
     private volatile int inFlight;
     private volatile long kvInFlight;
     private long admissions;
+    private long lastLowJoinNanos;
     private Thread thread;
     private BatchSession session;
     private StepRunner runner;
@@ -73,6 +79,8 @@ public final class ModelScheduler {
         this.staticMode = config.isStaticBatching();
         this.kvBudget = config.getLong(EngineConfig.KV_BUDGET_BYTES);
         this.stepTimeoutMillis = config.getLong(EngineConfig.STEP_TIMEOUT_MS);
+        this.highIsolation = config.getBoolean(EngineConfig.PRIORITY_HIGH_ISOLATION);
+        this.agingNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(EngineConfig.PRIORITY_AGING_MS));
         this.finisher = finisher;
         this.listeners = listeners;
         this.counters = counters;
@@ -309,7 +317,7 @@ public final class ModelScheduler {
         boolean any = false;
         int cap = policy.cap();
         Sequence s;
-        while ((s = queues.peekBest(now)) != null) {
+        while ((s = queues.peekBest(now, !holdLowBack(now))) != null) {
             s.prepare(info);
             if (s.kvReserveBytes > kvBudget) {
                 queues.remove(s);
@@ -324,6 +332,9 @@ public final class ModelScheduler {
                 break;
             }
             queues.remove(s);
+            if (s.priority() == Priority.LOW || (s.priority() == Priority.HIGH && !highActive())) {
+                lastLowJoinNanos = now; // a LOW joined, or a HIGH starts a period in which LOW is held back
+            }
             s.admitSeq = ++admissions;
             active.add(s);
             kvInFlight += s.kvReserveBytes;
@@ -331,6 +342,25 @@ public final class ModelScheduler {
         }
         inFlight = active.size();
         return any;
+    }
+
+    /**
+     * HIGH isolation ({@code priority.high.isolation}): while a HIGH-lane sequence runs, LOW-lane requests join at
+     * most once per {@code priority.aging.ms} (counted from the later of the last LOW join and the start of the
+     * HIGH run), so a LOW flood adds neither rows (longer steps) nor prefill runs
+     * under a HIGH request, and a LOW request still waits a bounded time. Static mode has no joiners.
+     */
+    private boolean holdLowBack(long now) {
+        return highIsolation && !staticMode && now - lastLowJoinNanos < agingNanos && highActive();
+    }
+
+    private boolean highActive() {
+        for (Sequence a : active) {
+            if (a.priority() == Priority.HIGH) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean fits(Sequence s, int cap) {
