@@ -7,6 +7,7 @@ import io.codegenstreams.serde.SpecificAvroSerde;
 import io.codegenstreams.topology.internals.CountingProductionExceptionHandler;
 import io.codegenstreams.topology.internals.DeadLetteringProcessingExceptionHandler;
 import io.codegenstreams.topology.internals.ErrorHandlerSupport;
+import io.codegenstreams.topology.internals.RestoreReporter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -70,6 +71,7 @@ public final class CodegenPipeline implements AutoCloseable {
         running.countDown();
       }
     });
+    streams.setGlobalStateRestoreListener(new RestoreReporter(listener));
     streams.setUncaughtExceptionHandler(e -> {
       log.error("stream thread failed; replacing it (its tasks resume from their last commit)", e);
       return StreamThreadExceptionResponse.REPLACE_THREAD;

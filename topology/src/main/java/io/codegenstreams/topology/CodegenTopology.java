@@ -2,6 +2,7 @@ package io.codegenstreams.topology;
 
 import io.codegenstreams.inference.InferenceEngine;
 import io.codegenstreams.schemas.Priority;
+import io.codegenstreams.topology.internals.FileCheckpointedWindowStore;
 import io.codegenstreams.topology.internals.RequestProcessor;
 import io.codegenstreams.topology.internals.ResultsStoreUpdater;
 import io.codegenstreams.topology.internals.StoreNames;
@@ -35,9 +36,12 @@ public final class CodegenTopology {
         () -> new RequestProcessor(config, topics, engine, models, listener), StoreNames.REQUESTS_SOURCE);
 
     Duration retention = Duration.ofMillis(config.getLong(TopologyConfig.BUFFER_RETENTION_MS));
+    // The lane stores keep their changelog offsets in a checkpoint file, not in RocksDB: a lane that got no request
+    // has no segment to hold them, and exactly-once would wipe the whole task on every restart (see the class).
     for (Priority lane : Priority.values()) {
       topology.addStateStore(Stores.windowStoreBuilder(
-          Stores.persistentWindowStore(StoreNames.lane(lane), retention, Duration.ofMillis(1), false),
+          FileCheckpointedWindowStore.persistentWindowStore(StoreNames.lane(lane), retention, Duration.ofMillis(1),
+              false),
           Serdes.String(), Serdes.ByteArray()), StoreNames.REQUEST_PROCESSOR);
     }
     topology.addStateStore(Stores.keyValueStoreBuilder(

@@ -29,5 +29,11 @@ public interface PipelineListener {
    */
   default void onSkipped(String handler, String reason) {}
 
+  /**
+   * A state store finished restoring from its changelog after a start or a rebalance: {@code records} is how many
+   * changelog records it replayed (0 when its local copy was current). Called on Kafka Streams' restoring thread.
+   */
+  default void onRestored(String store, int partition, long records) {}
+
   PipelineListener NONE = new PipelineListener() {};
 }
