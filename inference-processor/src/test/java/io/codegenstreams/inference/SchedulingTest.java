@@ -212,6 +212,27 @@ class SchedulingTest {
     }
 
     @Test
+    void shouldPauseRunningLowRowsWhenHighStartsAndResumeThemWithTheSameText() throws Exception {
+        engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 4));
+        fake.hold();
+        CompletableFuture<Completion> low = engine.submit(req("L1", Priority.LOW, 30));
+        CompletableFuture<Completion> normal = engine.submit(req("N1", Priority.NORMAL, 30));
+        fake.awaitHeld();
+        fake.allow(1);
+        fake.awaitSteps(2);   // L1 and N1 run
+        CompletableFuture<Completion> high = engine.submit(req("H1", Priority.HIGH, 3));
+        awaitQueued(engine, 1);
+        int before = fake.steps.size();
+        fake.allow(1);
+        fake.awaitSteps(before + 1);
+        assertThat(fake.steps.get(before)).contains("H1", "N1").doesNotContain("L1");
+        fake.open();
+        assertThat(get(high).status()).isEqualTo(CompletionStatus.OK);
+        assertThat(get(low).text()).isEqualTo(FakeBackend.expectedText("L1", 30));
+        assertThat(get(normal).text()).isEqualTo(FakeBackend.expectedText("N1", 30));
+    }
+
+    @Test
     void shouldLetLowJoinWhileHighRunsWhenHighIsolationIsOff() throws Exception {
         engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 4, EngineConfig.PRIORITY_HIGH_ISOLATION, false));
         fake.hold();

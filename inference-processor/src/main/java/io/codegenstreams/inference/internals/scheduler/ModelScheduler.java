@@ -34,8 +34,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * the most recently admitted non-HIGH sequence, which goes back to the head of its lane with its tokens kept and
  * is prefilled again when readmitted: so a HIGH request waits at most one decode step once queued.
  *
- * <p><b>HIGH isolation</b> ({@code priority.high.isolation}, on by default): while a HIGH-lane sequence runs,
- * LOW-lane requests join at most once per {@code priority.aging.ms}; NORMAL joins as usual.
+ * <p><b>HIGH isolation</b> ({@code priority.high.isolation}, on by default): when a HIGH run starts, running LOW
+ * rows pause (preempted, at most once each); while a HIGH-lane sequence runs, LOW-lane requests join at most once
+ * per {@code priority.aging.ms}; NORMAL joins as usual.
  *
  * <p><b>Static batching</b> (baseline): a batch is admitted only when the previous one has completely finished,
  * after waiting for the cap or the adaptive wait; nothing joins a running batch.
@@ -332,8 +333,11 @@ public final class ModelScheduler {
                 break;
             }
             queues.remove(s);
-            if (s.priority() == Priority.LOW || (s.priority() == Priority.HIGH && !highActive())) {
-                lastLowJoinNanos = now; // a LOW joined, or a HIGH starts a period in which LOW is held back
+            if (s.priority() == Priority.HIGH && !highActive() && highIsolation && !staticMode) {
+                lastLowJoinNanos = now; // a HIGH run starts: LOW is held back, running LOW rows pause
+                pauseLowRows();
+            } else if (s.priority() == Priority.LOW) {
+                lastLowJoinNanos = now;
             }
             s.admitSeq = ++admissions;
             active.add(s);
@@ -375,7 +379,7 @@ public final class ModelScheduler {
     private boolean preemptOne() {
         Sequence victim = null;
         for (Sequence a : active) {
-            if (a.priority() != Priority.HIGH && !a.preempted && a.firstStepNanos != 0 && (victim == null || a.priority().ordinal() > victim.priority().ordinal()
+            if (preemptible(a) && (victim == null || a.priority().ordinal() > victim.priority().ordinal()
                     || (a.priority() == victim.priority() && a.admitSeq > victim.admitSeq))) {
                 victim = a;
             }
@@ -383,11 +387,32 @@ public final class ModelScheduler {
         if (victim == null) {
             return false;
         }
+        preempt(victim);
+        return true;
+    }
+
+    /** Below HIGH, not preempted before (so no request is starved by preemption), and it has run a step. */
+    private static boolean preemptible(Sequence a) {
+        return a.priority() != Priority.HIGH && !a.preempted && a.firstStepNanos != 0;
+    }
+
+    private void preempt(Sequence victim) {
         active.remove(victim);
         victim.preempted = true;
         kvInFlight -= victim.kvReserveBytes;
         queues.addFirst(victim);
-        return true;
+    }
+
+    /**
+     * HIGH isolation, when a HIGH run starts: running LOW rows pause (back to the head of their lane, tokens kept,
+     * prefilled again when they resume), so the HIGH request decodes without them. Caller holds the lock.
+     */
+    private void pauseLowRows() {
+        for (Sequence a : List.copyOf(active)) {
+            if (a.priority() == Priority.LOW && preemptible(a)) {
+                preempt(a);
+            }
+        }
     }
 
     private void step() {
