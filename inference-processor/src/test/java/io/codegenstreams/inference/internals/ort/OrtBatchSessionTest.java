@@ -57,27 +57,25 @@ class OrtBatchSessionTest {
         }
     }
 
-    @Test
-    void shouldGenerateSameGreedyTokensWhenSequencesJoinAndLeaveAPaddedBatch() throws Exception {
-        int steps = 24;
-        List<List<Integer>> expected = new ArrayList<>();
-        for (int i = 0; i < PROMPTS.length; i++) {
-            expected.add(alone(i, steps));
-        }
-        // staggered joins: prompt i joins at step 3*i; prompt 1 stops early (leaves) after 6 tokens
-        int[] limit = {steps, 6, steps, steps, steps};
+    /**
+     * Greedy decoding of every prompt in one session: prompt i is in the batch from step {@code join[i]} until it
+     * has {@code limit[i]} tokens. Returns the tokens of each.
+     */
+    static List<List<Integer>> staggered(int[] join, int[] limit, long idBase) throws Exception {
         List<List<Integer>> got = new ArrayList<>();
         List<TokenRow> seqs = new ArrayList<>();
+        int last = 0;
         for (int i = 0; i < PROMPTS.length; i++) {
             got.add(new ArrayList<>());
-            seqs.add(new TokenRow(100 + i, prompt(i)));
+            seqs.add(new TokenRow(idBase + i, prompt(i)));
+            last = Math.max(last, join[i] + limit[i]);
         }
         try (BatchSession s = backend.openSession()) {
-            for (int step = 0; step < 3 * PROMPTS.length + steps; step++) {
+            for (int step = 0; step < last; step++) {
                 List<TokenRow> rows = new ArrayList<>();
                 List<Integer> which = new ArrayList<>();
                 for (int i = 0; i < PROMPTS.length; i++) {
-                    if (step >= 3 * i && got.get(i).size() < limit[i]) {
+                    if (step >= join[i] && got.get(i).size() < limit[i]) {
                         rows.add(seqs.get(i));
                         which.add(i);
                     }
@@ -94,8 +92,17 @@ class OrtBatchSessionTest {
                 assertThat(s.kvBytes()).isPositive();
             }
         }
+        return got;
+    }
+
+    @Test
+    void shouldGenerateSameGreedyTokensWhenSequencesJoinAndLeaveAPaddedBatch() throws Exception {
+        int steps = 24;
+        // staggered joins: prompt i joins at step 3*i; prompt 1 stops early (leaves) after 6 tokens
+        int[] limit = {steps, 6, steps, steps, steps};
+        List<List<Integer>> got = staggered(new int[]{0, 3, 6, 9, 12}, limit, 100);
         for (int i = 0; i < PROMPTS.length; i++) {
-            assertThat(got.get(i)).as("prompt %d", i).isEqualTo(expected.get(i).subList(0, limit[i]));
+            assertThat(got.get(i)).as("prompt %d", i).isEqualTo(alone(i, steps).subList(0, limit[i]));
         }
     }
 
@@ -161,35 +168,8 @@ class OrtBatchSessionTest {
     @Test
     void shouldMatchRecomputationWithoutCacheWhenBanksGrowPastTheirRoomAndJoinersFillLeftRows() throws Exception {
         int steps = 3 * OrtBatchSession.GROW + 5; // every bank outgrows its room several times
-        int[] join = {0, 1, 7, 40, 41};
         int[] limit = {steps, 20, steps, steps - 40, 12};
-        List<List<Integer>> got = new ArrayList<>();
-        List<TokenRow> seqs = new ArrayList<>();
-        for (int i = 0; i < PROMPTS.length; i++) {
-            got.add(new ArrayList<>());
-            seqs.add(new TokenRow(900 + i, prompt(i)));
-        }
-        try (BatchSession s = backend.openSession()) {
-            for (int step = 0; step < 41 + steps; step++) {
-                List<TokenRow> rows = new ArrayList<>();
-                List<Integer> which = new ArrayList<>();
-                for (int i = 0; i < PROMPTS.length; i++) {
-                    if (step >= join[i] && got.get(i).size() < limit[i]) {
-                        rows.add(seqs.get(i));
-                        which.add(i);
-                    }
-                }
-                if (rows.isEmpty()) {
-                    continue;
-                }
-                float[][] logits = s.step(rows, new StepControl());
-                for (int r = 0; r < rows.size(); r++) {
-                    int t = Sampler.argmax(logits[r]);
-                    got.get(which.get(r)).add(t);
-                    rows.get(r).append(t);
-                }
-            }
-        }
+        List<List<Integer>> got = staggered(new int[]{0, 1, 7, 40, 41}, limit, 900);
         for (int i = 0; i < PROMPTS.length; i++) {
             assertThat(got.get(i)).as("prompt %d", i).isEqualTo(withoutCache(i, limit[i]));
         }
