@@ -52,7 +52,11 @@ public final class CodegenStack implements AutoCloseable {
   private InferenceEngine engine;
   private volatile CodegenPipeline pipeline;
   private MetricsServer metricsServer;
-  private static final Duration PIPELINE_READY_TIMEOUT = Duration.ofMinutes(5);
+  /**
+   * How long start-up waits for the default model to be warm (the process fails after it) and then for Kafka
+   * Streams to reach RUNNING (it only warns). The Kubernetes startup probe allows at least this long.
+   */
+  static final Duration PIPELINE_READY_TIMEOUT = Duration.ofMinutes(5);
 
   private CodegenStack(Settings settings) {
     this.dataDir = settings.dataDir().toAbsolutePath();

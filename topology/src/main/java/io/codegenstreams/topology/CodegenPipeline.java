@@ -41,6 +41,9 @@ public final class CodegenPipeline implements AutoCloseable {
   public record Settings(TopologyConfig topology, Map<String, Object> clientProperties, String schemaRegistryUrl,
                          Path stateDir, Map<String, Object> streamsOverrides) {}
 
+  /** Longest {@link #close()} waits for Kafka Streams to commit, checkpoint its stores and leave the group. */
+  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
   private final KafkaStreams streams;
   private final Topology topology;
 
@@ -121,6 +124,6 @@ public final class CodegenPipeline implements AutoCloseable {
   @Override
   public void close() {
     streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-        .withTimeout(Duration.ofSeconds(30)));
+        .withTimeout(CLOSE_TIMEOUT));
   }
 }

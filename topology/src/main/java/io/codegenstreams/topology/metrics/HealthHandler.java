@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
  * for any other path that is not {@code /metrics}. Installed as the metrics server's default handler.
  */
 final class HealthHandler implements HttpHandler {
-  static final String LIVE = "/health/live";
-  static final String READY = "/health/ready";
+  static final String LIVE = MetricsServer.LIVE_PATH;
+  static final String READY = MetricsServer.READY_PATH;
 
   private final HealthCheck check;
 
@@ -35,7 +35,7 @@ final class HealthHandler implements HttpHandler {
         default -> null;
       };
       if (health == null) {
-        respond(exchange, 404, "{\"error\":\"not found\",\"paths\":[\"/metrics\",\"" + LIVE + "\",\"" + READY + "\"]}");
+        respond(exchange, 404, "{\"error\":\"not found\",\"paths\":[\"" + MetricsServer.METRICS_PATH + "\",\"" + LIVE + "\",\"" + READY + "\"]}");
       } else {
         respond(exchange, health.httpStatus(), health.toJson());
       }

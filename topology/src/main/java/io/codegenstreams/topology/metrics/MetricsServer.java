@@ -15,6 +15,12 @@ import java.net.BindException;
 public final class MetricsServer implements AutoCloseable {
   public static final int DEFAULT_PORT = 9404;
   public static final String DEFAULT_HOST = "127.0.0.1";
+  /** Prometheus scrape path. */
+  public static final String METRICS_PATH = "/metrics";
+  /** Liveness probe path: 503 only when the instance cannot recover by itself. */
+  public static final String LIVE_PATH = "/health/live";
+  /** Readiness probe path: 200 once the default model is warm and Kafka Streams is RUNNING. */
+  public static final String READY_PATH = "/health/ready";
   private static final String NO_DELAY = "sun.net.httpserver.nodelay";
 
   private final HTTPServer server;
@@ -37,7 +43,7 @@ public final class MetricsServer implements AutoCloseable {
           .hostname(host)
           .port(port)
           .registry(registry)
-          .metricsHandlerPath("/metrics")
+          .metricsHandlerPath(METRICS_PATH)
           .registerHealthHandler(false)
           .defaultHandler(new HealthHandler(health))
           .buildAndStart();
