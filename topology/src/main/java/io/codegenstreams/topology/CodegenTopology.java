@@ -52,8 +52,9 @@ public final class CodegenTopology {
         () -> new ResultsStoreUpdater(config.getLong(TopologyConfig.IDEMPOTENCY_WINDOW_MS)));
     topology.connectProcessorAndStateStores(StoreNames.REQUEST_PROCESSOR, StoreNames.RESULTS_STORE);
 
+    // results are serialized once by the processor (their bytes also go to the in-flight index)
     topology.addSink(StoreNames.RESULTS_SINK, topics.results().name(), topics.results().keySerde().serializer(),
-        topics.results().valueSerde().serializer(), StoreNames.REQUEST_PROCESSOR);
+        Serdes.ByteArray().serializer(), StoreNames.REQUEST_PROCESSOR);
     topology.addSink(StoreNames.DLQ_SINK, topics.deadLetters().name(), topics.deadLetters().keySerde().serializer(),
         topics.deadLetters().valueSerde().serializer(), StoreNames.REQUEST_PROCESSOR);
     return topology;

@@ -13,10 +13,13 @@ import io.codegenstreams.topology.TopologyConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
@@ -53,7 +56,8 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
   private KeyValueStore<String, byte[]> inflight;
   private TimestampedKeyValueStore<String, byte[]> results;
   private EngineDispatcher dispatcher;
-  private final Set<String> done = new HashSet<>();
+  /** Finished ids, oldest first, with when they finished: forgotten once their result is in the results store. */
+  private final LinkedHashMap<String, Long> done = new LinkedHashMap<>();
   private long lastHousekeepingMs;
 
   public RequestProcessor(TopologyConfig config, PipelineTopics topics, InferenceEngine engine, ModelCatalog models,
@@ -87,14 +91,18 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
   private void restore() {
     String requestsTopic = topics.requestsRaw().name();
     lanes.values().forEach(lane -> lane.restore(bytes -> topics.requestSerde().deserializer().deserialize(requestsTopic, bytes)));
+    List<Map.Entry<String, Long>> finished = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> all = inflight.all()) {
       while (all.hasNext()) {
         KeyValue<String, byte[]> kv = all.next();
-        if (InflightEntry.decode(kv.value).state() == InflightEntry.State.DONE) {
-          done.add(kv.key);
+        InflightEntry entry = InflightEntry.decode(kv.value);
+        if (entry.state() == InflightEntry.State.DONE) {
+          finished.add(Map.entry(kv.key, entry.doneAtMs()));
         }
       }
     }
+    finished.sort(Map.Entry.comparingByValue(Comparator.naturalOrder()));
+    finished.forEach(e -> done.put(e.getKey(), e.getValue()));
   }
 
   @Override
@@ -217,32 +225,38 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
   private void finishWithout(Pending p, CodeGenResult result, long now) {
     byte[] entryBytes = inflight.get(p.id());
     InflightEntry entry = entryBytes == null ? InflightEntry.buffered(p.lane(), p.arrivalMs()) : InflightEntry.decode(entryBytes);
-    emit(p.lane(), result, now);
+    byte[] resultBytes = emit(p.lane(), result, now);
     for (int i = 0; i < entry.duplicates(); i++) {
       emit(p.lane(), Results.cached(result), now);
     }
     lanes.get(p.lane()).remove(p.id(), p.arrivalMs());
-    inflight.put(p.id(), entry.done(now, resultSerializer.serialize(topics.results().name(), result)).encode());
-    done.add(p.id());
+    inflight.put(p.id(), entry.done(now, resultBytes).encode());
+    done.put(p.id(), now);
   }
 
-  /** Finished ids are kept until the results store shows their result (or for completed.retention.ms). */
+  /**
+   * Finished ids are kept until the results store shows their result (or for completed.retention.ms). Results of a
+   * task reach its results store in the order they were emitted, so only the oldest ids are looked at: the scan stops
+   * at the first one still in flight instead of reading every finished id from RocksDB again.
+   */
   private void forgetVisibleResults(long now) {
     long retention = config.getLong(TopologyConfig.COMPLETED_RETENTION_MS);
-    done.removeIf(id -> {
-      byte[] bytes = inflight.get(id);
-      boolean forget = bytes == null || results.get(id) != null
-          || now - InflightEntry.decode(bytes).doneAtMs() > retention;
-      if (forget && bytes != null) {
-        inflight.delete(id);
+    for (Iterator<Map.Entry<String, Long>> it = done.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, Long> e = it.next();
+      if (now - e.getValue() <= retention && results.get(e.getKey()) == null) {
+        return;
       }
-      return forget;
-    });
+      inflight.delete(e.getKey());
+      it.remove();
+    }
   }
 
-  private void emit(Priority lane, CodeGenResult result, long now) {
-    context.forward(new Record<>(result.getRequestId(), result, now), StoreNames.RESULTS_SINK);
+  /** Forwards a result to the results topic and returns its wire bytes (serialized once, here). */
+  private byte[] emit(Priority lane, CodeGenResult result, long now) {
+    byte[] bytes = resultSerializer.serialize(topics.results().name(), result);
+    context.forward(new Record<>(result.getRequestId(), bytes, now), StoreNames.RESULTS_SINK);
     listener.onResult(lane, result);
+    return bytes;
   }
 
   private CodeGenResult decodeResult(byte[] bytes) {
