@@ -40,6 +40,8 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  */
 public final class RequestProcessor implements Processor<byte[], byte[], Object, Object> {
   private static final long HOUSEKEEPING_INTERVAL_MS = 200;
+  /** Finished ids still without a visible result after which a housekeeping pass stops looking. */
+  private static final int FORGET_SCAN_MISSES = 32;
 
   private final TopologyConfig config;
   private final PipelineTopics topics;
@@ -237,14 +239,19 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
   /**
    * Finished ids are kept until the results store shows their result (or for completed.retention.ms). Results of a
    * task reach its results store in the order they were emitted, so only the oldest ids are looked at: the scan stops
-   * at the first one still in flight instead of reading every finished id from RocksDB again.
+   * after a few still in flight instead of reading every finished id from RocksDB again. (A few, not one: a result
+   * the broker refused, or one a client's own partitioner sent elsewhere, never shows and must not hold up the rest.)
    */
   private void forgetVisibleResults(long now) {
     long retention = config.getLong(TopologyConfig.COMPLETED_RETENTION_MS);
+    int stillInFlight = 0;
     for (Iterator<Map.Entry<String, Long>> it = done.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<String, Long> e = it.next();
       if (now - e.getValue() <= retention && results.get(e.getKey()) == null) {
-        return;
+        if (++stillInFlight >= FORGET_SCAN_MISSES) {
+          return;
+        }
+        continue;
       }
       inflight.delete(e.getKey());
       it.remove();
