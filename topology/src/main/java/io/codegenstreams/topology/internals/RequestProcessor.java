@@ -10,7 +10,6 @@ import io.codegenstreams.topology.ModelCatalog;
 import io.codegenstreams.topology.PipelineListener;
 import io.codegenstreams.topology.PipelineTopics;
 import io.codegenstreams.topology.TopologyConfig;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.ArrayList;
@@ -23,7 +22,6 @@ import java.util.Optional;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -58,6 +56,7 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
   private KeyValueStore<String, byte[]> inflight;
   private TimestampedKeyValueStore<String, byte[]> results;
   private EngineDispatcher dispatcher;
+  private Ticker ticker;
   /** Finished ids, oldest first, with when they finished: forgotten once their result is in the results store. */
   private final LinkedHashMap<String, Long> done = new LinkedHashMap<>();
   private long lastHousekeepingMs;
@@ -84,9 +83,35 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
     inflight = context.getStateStore(StoreNames.INFLIGHT_STORE);
     results = context.getStateStore(StoreNames.RESULTS_STORE);
     dispatcher = new EngineDispatcher(engine);
+    ticker = new Ticker(context, this::tick);
     restore();
-    context.schedule(Duration.ofMillis(config.getLong(TopologyConfig.DISPATCH_INTERVAL_MS)),
-        PunctuationType.WALL_CLOCK_TIME, this::tick);
+    schedule();
+  }
+
+  /**
+   * Punctuates every {@code dispatch.interval.ms} while requests are buffered or running, at the housekeeping pace
+   * while only finished ids wait to be forgotten, and not at all when the task is idle.
+   */
+  private void schedule() {
+    if (busy()) {
+      ticker.every(config.getLong(TopologyConfig.DISPATCH_INTERVAL_MS));
+    } else if (!done.isEmpty()) {
+      ticker.every(HOUSEKEEPING_INTERVAL_MS);
+    } else {
+      ticker.stop();
+    }
+  }
+
+  private boolean busy() {
+    if (dispatcher.running() > 0) {
+      return true;
+    }
+    for (LaneBuffer lane : lanes.values()) {
+      if (lane.buffered() > 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** After a restart or rebalance: everything buffered and not finished runs (again); finished ones are remembered. */
@@ -140,6 +165,7 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
     inflight.put(id, InflightEntry.buffered(request.getPriority(), now).encode());
     listener.onBuffered(request.getPriority());
     dispatch(now);
+    schedule();
   }
 
   /** A request id seen before: attach it to the running first copy, or answer it from the stored result. */
@@ -176,6 +202,7 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
       forgetVisibleResults(now);
     }
     dispatch(now);
+    schedule();
   }
 
   /** Hands waiting requests to the engine, HIGH lane first, until the engine refuses more of a lane. */
