@@ -40,6 +40,8 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
   private static final long HOUSEKEEPING_INTERVAL_MS = 200;
   /** Finished ids still without a visible result after which a housekeeping pass stops looking. */
   private static final int FORGET_SCAN_MISSES = 32;
+  /** A task whose last request waited longer than this in the topic is working off a backlog. */
+  private static final long CAUGHT_UP_MS = 20;
 
   private final TopologyConfig config;
   private final PipelineTopics topics;
@@ -57,6 +59,11 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
   private TimestampedKeyValueStore<String, byte[]> results;
   private EngineDispatcher dispatcher;
   private Ticker ticker;
+  /** Results forwarded since this task last asked for a commit, and whether a request arrived since the last tick. */
+  private boolean resultsUncommitted;
+  private boolean requestsSinceTick;
+  /** Whether the last request was processed within {@link #CAUGHT_UP_MS} of its record timestamp (no backlog). */
+  private boolean caughtUp = true;
   /** Finished ids, oldest first, with when they finished: forgotten once their result is in the results store. */
   private final LinkedHashMap<String, Long> done = new LinkedHashMap<>();
   private long lastHousekeepingMs;
@@ -93,7 +100,7 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
    * while only finished ids wait to be forgotten, and not at all when the task is idle.
    */
   private void schedule() {
-    if (busy()) {
+    if (busy() || resultsUncommitted) {
       ticker.every(config.getLong(TopologyConfig.DISPATCH_INTERVAL_MS));
     } else if (!done.isEmpty()) {
       ticker.every(HOUSEKEEPING_INTERVAL_MS);
@@ -135,6 +142,8 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
   @Override
   public void process(Record<byte[], byte[]> record) {
     long now = context.currentSystemTimeMs();
+    requestsSinceTick = true;
+    caughtUp = now - record.timestamp() <= CAUGHT_UP_MS;
     RecordMetadata source = context.recordMetadata().orElseThrow();
     DecodeOutcome decoded = decoder.decode(source.topic(), record.headers(), record.key(), record.value());
     if (!decoded.ok()) {
@@ -202,7 +211,23 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
       forgetVisibleResults(now);
     }
     dispatch(now);
+    commitIfQuiet();
     schedule();
+  }
+
+  /**
+   * Results become visible to read_committed clients only when their transaction commits, which Kafka Streams does
+   * every {@code commit.interval.ms}. A task that is caught up (its last request was read at once) and got no request
+   * since its last tick asks for a commit as soon as the thread is done with its current work: at light load a
+   * result no longer waits for the interval. A task still receiving requests, or working off a backlog, leaves the
+   * commit to the interval, so a busy pipeline keeps its transactions large.
+   */
+  private void commitIfQuiet() {
+    if (resultsUncommitted && !requestsSinceTick && caughtUp) {
+      context.commit();
+      resultsUncommitted = false;
+    }
+    requestsSinceTick = false;
   }
 
   /** Hands waiting requests to the engine, HIGH lane first, until the engine refuses more of a lane. */
@@ -289,6 +314,7 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
   private byte[] emit(Priority lane, CodeGenResult result, long now) {
     byte[] bytes = resultSerializer.serialize(topics.results().name(), result);
     context.forward(new Record<>(result.getRequestId(), bytes, now), StoreNames.RESULTS_SINK);
+    resultsUncommitted = true;
     listener.onResult(lane, result);
     return bytes;
   }
