@@ -223,9 +223,11 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
    * commit to the interval, so a busy pipeline keeps its transactions large.
    */
   private void commitIfQuiet() {
-    if (resultsUncommitted && !requestsSinceTick && caughtUp) {
-      context.commit();
-      resultsUncommitted = false;
+    if (resultsUncommitted && !requestsSinceTick) {
+      if (caughtUp) {
+        context.commit();
+      }
+      resultsUncommitted = false; // either way: a task behind leaves it to the interval, and must not keep ticking
     }
     requestsSinceTick = false;
   }
