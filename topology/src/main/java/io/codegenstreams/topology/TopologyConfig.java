@@ -80,7 +80,7 @@ public final class TopologyConfig extends AbstractConfig {
         .define(BUFFER_RETENTION_MS, Type.LONG, 3_600_000L, Range.atLeast(60_000), Importance.LOW,
             "Retention of the lanes' windowed RocksDB buffers: entries abandoned longer than this expire. Must exceed every lane's max wait.")
         .define(COMPLETED_RETENTION_MS, Type.LONG, 600_000L, Range.atLeast(1_000), Importance.LOW,
-            "How long a finished request is remembered in the in-flight index until its result is visible in the results store.")
+            "How long a finished request's result is kept in memory to answer repeats until it is visible in the results store.")
         .define(STREAM_THREADS, Type.INT, 4, Range.between(1, 256), Importance.MEDIUM,
             "Kafka Streams stream threads of this instance (its num.stream.threads). Tasks (one per requests partition)"
                 + " are spread over them, and under exactly-once each thread commits its own transactions: while one"

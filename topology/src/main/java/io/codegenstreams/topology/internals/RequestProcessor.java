@@ -65,7 +65,15 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
   /** Whether the last request was processed within {@link #CAUGHT_UP_MS} of its record timestamp (no backlog). */
   private boolean caughtUp = true;
   /** Finished ids, oldest first, with when they finished: forgotten once their result is in the results store. */
-  private final LinkedHashMap<String, Long> done = new LinkedHashMap<>();
+  private final LinkedHashMap<String, Done> done = new LinkedHashMap<>();
+
+  /**
+   * A finished request whose result may not be in the results store yet: its wire bytes answer repeats meanwhile.
+   * Held in memory only: the result commits in the same transaction as the in-flight entry's delete, and a task that
+   * restarts restores the results store from the results topic before it processes anything, so it finds the result
+   * there. {@code stored}: an entry of an earlier version that still sits in the in-flight index.
+   */
+  private record Done(long atMs, byte[] result, boolean stored) {}
   private long lastHousekeepingMs;
 
   public RequestProcessor(TopologyConfig config, PipelineTopics topics, InferenceEngine engine, ModelCatalog models,
@@ -80,6 +88,7 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
   @Override
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
+    done.clear(); // a task revived after an aborted transaction starts again from its committed stores
     this.decoder = new RequestDecoder(topics.requestSerde().deserializer());
     this.validator = new RequestValidator(config, models);
     this.resultSerializer = topics.results().valueSerde().serializer();
@@ -125,17 +134,17 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
   private void restore() {
     String requestsTopic = topics.requestsRaw().name();
     lanes.values().forEach(lane -> lane.restore(bytes -> topics.requestSerde().deserializer().deserialize(requestsTopic, bytes)));
-    List<Map.Entry<String, Long>> finished = new ArrayList<>();
+    List<Map.Entry<String, Done>> finished = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> all = inflight.all()) {
       while (all.hasNext()) {
         KeyValue<String, byte[]> kv = all.next();
         InflightEntry entry = InflightEntry.decode(kv.value);
         if (entry.state() == InflightEntry.State.DONE) {
-          finished.add(Map.entry(kv.key, entry.doneAtMs()));
+          finished.add(Map.entry(kv.key, new Done(entry.doneAtMs(), entry.result(), true)));
         }
       }
     }
-    finished.sort(Map.Entry.comparingByValue(Comparator.naturalOrder()));
+    finished.sort(Comparator.comparingLong(e -> e.getValue().atMs()));
     finished.forEach(e -> done.put(e.getKey(), e.getValue()));
   }
 
@@ -180,6 +189,12 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
   /** A request id seen before: attach it to the running first copy, or answer it from the stored result. */
   private boolean answerRepeat(CodeGenRequest request, long now) {
     String id = request.getRequestId();
+    Done finished = done.get(id);
+    if (finished != null) {
+      emit(request.getPriority(), Results.cached(decodeResult(finished.result())), now);
+      listener.onIdempotencyHit(false);
+      return true;
+    }
     byte[] entryBytes = inflight.get(id);
     if (entryBytes != null) {
       InflightEntry entry = InflightEntry.decode(entryBytes);
@@ -286,8 +301,8 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
       emit(p.lane(), Results.cached(result), now);
     }
     lanes.get(p.lane()).remove(p.id(), p.arrivalMs());
-    inflight.put(p.id(), entry.done(now, resultBytes).encode());
-    done.put(p.id(), now);
+    inflight.delete(p.id());
+    done.put(p.id(), new Done(now, resultBytes, false));
   }
 
   /**
@@ -299,15 +314,17 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
   private void forgetVisibleResults(long now) {
     long retention = config.getLong(TopologyConfig.COMPLETED_RETENTION_MS);
     int stillInFlight = 0;
-    for (Iterator<Map.Entry<String, Long>> it = done.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<String, Long> e = it.next();
-      if (now - e.getValue() <= retention && results.get(e.getKey()) == null) {
+    for (Iterator<Map.Entry<String, Done>> it = done.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, Done> e = it.next();
+      if (now - e.getValue().atMs() <= retention && results.get(e.getKey()) == null) {
         if (++stillInFlight >= FORGET_SCAN_MISSES) {
           return;
         }
         continue;
       }
-      inflight.delete(e.getKey());
+      if (e.getValue().stored()) {
+        inflight.delete(e.getKey());
+      }
       it.remove();
     }
   }
