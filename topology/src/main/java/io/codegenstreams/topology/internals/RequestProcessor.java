@@ -12,11 +12,6 @@ import io.codegenstreams.topology.PipelineTopics;
 import io.codegenstreams.topology.TopologyConfig;
 import java.time.Instant;
 import java.util.EnumMap;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -38,8 +33,6 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  */
 public final class RequestProcessor implements Processor<byte[], byte[], Object, Object> {
   private static final long HOUSEKEEPING_INTERVAL_MS = 200;
-  /** Finished ids still without a visible result after which a housekeeping pass stops looking. */
-  private static final int FORGET_SCAN_MISSES = 32;
   /** A task whose last request waited longer than this in the topic is working off a backlog. */
   private static final long CAUGHT_UP_MS = 20;
 
@@ -65,15 +58,7 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
   /** Whether the last request was processed within {@link #CAUGHT_UP_MS} of its record timestamp (no backlog). */
   private boolean caughtUp = true;
   /** Finished ids, oldest first, with when they finished: forgotten once their result is in the results store. */
-  private final LinkedHashMap<String, Done> done = new LinkedHashMap<>();
-
-  /**
-   * A finished request whose result may not be in the results store yet: its wire bytes answer repeats meanwhile.
-   * Held in memory only: the result commits in the same transaction as the in-flight entry's delete, and a task that
-   * restarts restores the results store from the results topic before it processes anything, so it finds the result
-   * there. {@code stored}: an entry of an earlier version that still sits in the in-flight index.
-   */
-  private record Done(long atMs, byte[] result, boolean stored) {}
+  private final FinishedResults done = new FinishedResults();
   private long lastHousekeepingMs;
 
   public RequestProcessor(TopologyConfig config, PipelineTopics topics, InferenceEngine engine, ModelCatalog models,
@@ -134,18 +119,16 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
   private void restore() {
     String requestsTopic = topics.requestsRaw().name();
     lanes.values().forEach(lane -> lane.restore(bytes -> topics.requestSerde().deserializer().deserialize(requestsTopic, bytes)));
-    List<Map.Entry<String, Done>> finished = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> all = inflight.all()) {
       while (all.hasNext()) {
         KeyValue<String, byte[]> kv = all.next();
         InflightEntry entry = InflightEntry.decode(kv.value);
         if (entry.state() == InflightEntry.State.DONE) {
-          finished.add(Map.entry(kv.key, new Done(entry.doneAtMs(), entry.result(), true)));
+          done.addStored(kv.key, entry.doneAtMs(), entry.result());
         }
       }
     }
-    finished.sort(Comparator.comparingLong(e -> e.getValue().atMs()));
-    finished.forEach(e -> done.put(e.getKey(), e.getValue()));
+    done.restored();
   }
 
   @Override
@@ -189,9 +172,9 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
   /** A request id seen before: attach it to the running first copy, or answer it from the stored result. */
   private boolean answerRepeat(CodeGenRequest request, long now) {
     String id = request.getRequestId();
-    Done finished = done.get(id);
+    byte[] finished = done.get(id);
     if (finished != null) {
-      emit(request.getPriority(), Results.cached(decodeResult(finished.result())), now);
+      emit(request.getPriority(), Results.cached(decodeResult(finished)), now);
       listener.onIdempotencyHit(false);
       return true;
     }
@@ -302,31 +285,13 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
     }
     lanes.get(p.lane()).remove(p.id(), p.arrivalMs());
     inflight.delete(p.id());
-    done.put(p.id(), new Done(now, resultBytes, false));
+    done.add(p.id(), now, resultBytes);
   }
 
-  /**
-   * Finished ids are kept until the results store shows their result (or for completed.retention.ms). Results of a
-   * task reach its results store in the order they were emitted, so only the oldest ids are looked at: the scan stops
-   * after a few still in flight instead of reading every finished id from RocksDB again. (A few, not one: a result
-   * the broker refused, or one a client's own partitioner sent elsewhere, never shows and must not hold up the rest.)
-   */
+  /** Finished results are kept until the results store shows them (or for completed.retention.ms). */
   private void forgetVisibleResults(long now) {
-    long retention = config.getLong(TopologyConfig.COMPLETED_RETENTION_MS);
-    int stillInFlight = 0;
-    for (Iterator<Map.Entry<String, Done>> it = done.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<String, Done> e = it.next();
-      if (now - e.getValue().atMs() <= retention && results.get(e.getKey()) == null) {
-        if (++stillInFlight >= FORGET_SCAN_MISSES) {
-          return;
-        }
-        continue;
-      }
-      if (e.getValue().stored()) {
-        inflight.delete(e.getKey());
-      }
-      it.remove();
-    }
+    done.forget(now, config.getLong(TopologyConfig.COMPLETED_RETENTION_MS), id -> results.get(id) != null,
+        inflight::delete);
   }
 
   /** Forwards a result to the results topic and returns its wire bytes (serialized once, here). */
