@@ -92,7 +92,7 @@ public final class CodegenPipeline implements AutoCloseable {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.topology().getString(TopologyConfig.APPLICATION_ID));
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
-    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.topology().getInt(TopologyConfig.STREAM_THREADS));
     // Wall-clock punctuators run between polls: a short poll keeps results flowing when no new requests arrive.
     props.put(StreamsConfig.POLL_MS_CONFIG, 5);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50);

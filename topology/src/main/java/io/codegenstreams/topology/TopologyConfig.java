@@ -26,6 +26,7 @@ public final class TopologyConfig extends AbstractConfig {
   public static final String BUFFER_RETENTION_MS = "buffer.retention.ms";
   public static final String COMPLETED_RETENTION_MS = "completed.retention.ms";
   public static final String IDEMPOTENCY_WINDOW_MS = "idempotency.window.ms";
+  public static final String STREAM_THREADS = "stream.threads";
 
   private static final String LANE_MAX_PENDING = "lane.%s.max.pending";
   private static final String LANE_MAX_WAIT_MS = "lane.%s.max.wait.ms";
@@ -79,7 +80,11 @@ public final class TopologyConfig extends AbstractConfig {
         .define(BUFFER_RETENTION_MS, Type.LONG, 3_600_000L, Range.atLeast(60_000), Importance.LOW,
             "Retention of the lanes' windowed RocksDB buffers: entries abandoned longer than this expire. Must exceed every lane's max wait.")
         .define(COMPLETED_RETENTION_MS, Type.LONG, 600_000L, Range.atLeast(1_000), Importance.LOW,
-            "How long a finished request is remembered in the in-flight index until its result is visible in the results store.")
+            "How long a finished request's result is kept in memory to answer repeats until it is visible in the results store.")
+        .define(STREAM_THREADS, Type.INT, 4, Range.between(1, 256), Importance.MEDIUM,
+            "Kafka Streams stream threads of this instance (its num.stream.threads). Tasks (one per requests partition)"
+                + " are spread over them, and under exactly-once each thread commits its own transactions: while one"
+                + " waits for its commit the others keep processing. More threads than requests partitions stay idle.")
         .define(IDEMPOTENCY_WINDOW_MS, Type.LONG, 86_400_000L, Range.atLeast(60_000), Importance.MEDIUM,
             "How long a result answers repeats of its request id. Entries older than this leave the local results store;"
                 + " keep it equal to the results topic's retention.ms (codegen run creates the topic with it).");

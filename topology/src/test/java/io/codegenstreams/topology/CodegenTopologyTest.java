@@ -288,4 +288,23 @@ class CodegenTopologyTest {
     assertThat(lane.fetch("kept", START.toEpochMilli())).isNull();
     assertThat(drainResults()).extracting(CodeGenResult::getRequestId).containsExactly("kept");
   }
+
+  @Test
+  void shouldForgetFinishedIdsOnceTheirResultsAreInTheResultsStore() {
+    start();
+    send(request("first").build());
+    send(request("second").build());
+    tick(); // both finish; the test driver feeds the results topic back to the results store
+    assertThat(drainResults()).extracting(CodeGenResult::getRequestId).containsExactly("first", "second");
+
+    driver.advanceWallClockTime(Duration.ofMillis(500));
+    org.apache.kafka.streams.state.KeyValueStore<String, byte[]> inflight = driver.getKeyValueStore("inflight-index");
+    assertThat(inflight.get("first")).isNull();
+    assertThat(inflight.get("second")).isNull();
+
+    send(request("second").build());
+    tick();
+    assertThat(drainResults()).singleElement().satisfies(r -> assertThat(r.getCached()).isTrue());
+    assertThat(engine.submittedWithId("second")).isEqualTo(1);
+  }
 }

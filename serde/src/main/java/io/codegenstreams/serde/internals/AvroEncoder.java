@@ -28,7 +28,7 @@ import org.apache.avro.specific.SpecificRecord;
  * the subject's latest version, as configured) and writes header plus Avro binary.
  */
 public final class AvroEncoder implements AutoCloseable {
-  private final Map<String, Integer> ids = new ConcurrentHashMap<>();
+  private final Map<SubjectSchema, Integer> ids = new ConcurrentHashMap<>();
   private final Map<Schema, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
   private final Map<String, Latest> latest = new ConcurrentHashMap<>();
   private SchemaRegistryClient client;
@@ -40,6 +40,13 @@ public final class AvroEncoder implements AutoCloseable {
   private long latestTtlMs;
 
   private record Latest(RegisteredSchema schema, long fetchedAtMs) {}
+
+  /**
+   * Key of the schema-id cache. Avro caches a schema's hash code and compares the same instance by identity, so a
+   * lookup costs next to nothing; keying by {@code subject + schema.toString()} rendered the schema as JSON on every
+   * record.
+   */
+  private record SubjectSchema(String subject, Schema schema) {}
 
   /** @param client the registry client to use, or null to create one from the configs in {@link #configure} */
   public AvroEncoder(SchemaRegistryClient client) {
@@ -72,13 +79,13 @@ public final class AvroEncoder implements AutoCloseable {
     Schema writerSchema = schema;
     int id;
     if (autoRegister) {
-      id = ids.computeIfAbsent(subject + '\u0000' + schema, k -> client.register(subject, schema));
+      id = ids.computeIfAbsent(new SubjectSchema(subject, schema), k -> client.register(subject, schema));
     } else if (useLatest) {
       RegisteredSchema registered = latest(subject);
       writerSchema = registered.schema();
       id = registered.id();
     } else {
-      id = ids.computeIfAbsent(subject + '\u0000' + schema, k -> lookUp(subject, schema));
+      id = ids.computeIfAbsent(new SubjectSchema(subject, schema), k -> lookUp(subject, schema));
     }
     return encode(id, writerSchema, record);
   }

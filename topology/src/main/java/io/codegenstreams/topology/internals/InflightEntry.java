@@ -5,8 +5,8 @@ import java.nio.ByteBuffer;
 
 /**
  * What the in-flight index knows of one request id: the lane and arrival time of its buffered copy (which locate
- * it in the lane's windowed store), how many repeats of it arrived meanwhile, and, once it is done, the result's
- * wire bytes until the results store has them.
+ * it in the lane's windowed store) and how many repeats of it arrived meanwhile. The entry is deleted when the
+ * request finishes; DONE entries (with the result's wire bytes) were written by earlier versions and are still read.
  */
 record InflightEntry(State state, Priority lane, long arrivalMs, int duplicates, long doneAtMs, byte[] result) {
 
@@ -20,10 +20,6 @@ record InflightEntry(State state, Priority lane, long arrivalMs, int duplicates,
 
   InflightEntry withDuplicate() {
     return new InflightEntry(state, lane, arrivalMs, duplicates + 1, doneAtMs, result);
-  }
-
-  InflightEntry done(long nowMs, byte[] resultBytes) {
-    return new InflightEntry(State.DONE, lane, arrivalMs, 0, nowMs, resultBytes);
   }
 
   byte[] encode() {

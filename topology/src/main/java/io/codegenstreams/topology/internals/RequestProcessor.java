@@ -10,17 +10,13 @@ import io.codegenstreams.topology.ModelCatalog;
 import io.codegenstreams.topology.PipelineListener;
 import io.codegenstreams.topology.PipelineTopics;
 import io.codegenstreams.topology.TopologyConfig;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -37,6 +33,8 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  */
 public final class RequestProcessor implements Processor<byte[], byte[], Object, Object> {
   private static final long HOUSEKEEPING_INTERVAL_MS = 200;
+  /** A task whose last request waited longer than this in the topic is working off a backlog. */
+  private static final long CAUGHT_UP_MS = 20;
 
   private final TopologyConfig config;
   private final PipelineTopics topics;
@@ -53,7 +51,14 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
   private KeyValueStore<String, byte[]> inflight;
   private TimestampedKeyValueStore<String, byte[]> results;
   private EngineDispatcher dispatcher;
-  private final Set<String> done = new HashSet<>();
+  private Ticker ticker;
+  /** Results forwarded since this task last asked for a commit, and whether a request arrived since the last tick. */
+  private boolean resultsUncommitted;
+  private boolean requestsSinceTick;
+  /** Whether the last request was processed within {@link #CAUGHT_UP_MS} of its record timestamp (no backlog). */
+  private boolean caughtUp = true;
+  /** Finished ids, oldest first, with when they finished: forgotten once their result is in the results store. */
+  private final FinishedResults done = new FinishedResults();
   private long lastHousekeepingMs;
 
   public RequestProcessor(TopologyConfig config, PipelineTopics topics, InferenceEngine engine, ModelCatalog models,
@@ -68,6 +73,7 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
   @Override
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
+    done.clear(); // a task revived after an aborted transaction starts again from its committed stores
     this.decoder = new RequestDecoder(topics.requestSerde().deserializer());
     this.validator = new RequestValidator(config, models);
     this.resultSerializer = topics.results().valueSerde().serializer();
@@ -78,9 +84,35 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
     inflight = context.getStateStore(StoreNames.INFLIGHT_STORE);
     results = context.getStateStore(StoreNames.RESULTS_STORE);
     dispatcher = new EngineDispatcher(engine);
+    ticker = new Ticker(context, this::tick);
     restore();
-    context.schedule(Duration.ofMillis(config.getLong(TopologyConfig.DISPATCH_INTERVAL_MS)),
-        PunctuationType.WALL_CLOCK_TIME, this::tick);
+    schedule();
+  }
+
+  /**
+   * Punctuates every {@code dispatch.interval.ms} while requests are buffered or running, at the housekeeping pace
+   * while only finished ids wait to be forgotten, and not at all when the task is idle.
+   */
+  private void schedule() {
+    if (busy() || resultsUncommitted) {
+      ticker.every(config.getLong(TopologyConfig.DISPATCH_INTERVAL_MS));
+    } else if (!done.isEmpty()) {
+      ticker.every(HOUSEKEEPING_INTERVAL_MS);
+    } else {
+      ticker.stop();
+    }
+  }
+
+  private boolean busy() {
+    if (dispatcher.running() > 0) {
+      return true;
+    }
+    for (LaneBuffer lane : lanes.values()) {
+      if (lane.buffered() > 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** After a restart or rebalance: everything buffered and not finished runs (again); finished ones are remembered. */
@@ -90,16 +122,20 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
     try (KeyValueIterator<String, byte[]> all = inflight.all()) {
       while (all.hasNext()) {
         KeyValue<String, byte[]> kv = all.next();
-        if (InflightEntry.decode(kv.value).state() == InflightEntry.State.DONE) {
-          done.add(kv.key);
+        InflightEntry entry = InflightEntry.decode(kv.value);
+        if (entry.state() == InflightEntry.State.DONE) {
+          done.addStored(kv.key, entry.doneAtMs(), entry.result());
         }
       }
     }
+    done.restored();
   }
 
   @Override
   public void process(Record<byte[], byte[]> record) {
     long now = context.currentSystemTimeMs();
+    requestsSinceTick = true;
+    caughtUp = now - record.timestamp() <= CAUGHT_UP_MS;
     RecordMetadata source = context.recordMetadata().orElseThrow();
     DecodeOutcome decoded = decoder.decode(source.topic(), record.headers(), record.key(), record.value());
     if (!decoded.ok()) {
@@ -130,11 +166,18 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
     inflight.put(id, InflightEntry.buffered(request.getPriority(), now).encode());
     listener.onBuffered(request.getPriority());
     dispatch(now);
+    schedule();
   }
 
   /** A request id seen before: attach it to the running first copy, or answer it from the stored result. */
   private boolean answerRepeat(CodeGenRequest request, long now) {
     String id = request.getRequestId();
+    byte[] finished = done.get(id);
+    if (finished != null) {
+      emit(request.getPriority(), Results.cached(decodeResult(finished)), now);
+      listener.onIdempotencyHit(false);
+      return true;
+    }
     byte[] entryBytes = inflight.get(id);
     if (entryBytes != null) {
       InflightEntry entry = InflightEntry.decode(entryBytes);
@@ -166,6 +209,25 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
       forgetVisibleResults(now);
     }
     dispatch(now);
+    commitIfQuiet();
+    schedule();
+  }
+
+  /**
+   * Results become visible to read_committed clients only when their transaction commits, which Kafka Streams does
+   * every {@code commit.interval.ms}. A task that is caught up (its last request was read at once) and got no request
+   * since its last tick asks for a commit as soon as the thread is done with its current work: at light load a
+   * result no longer waits for the interval. A task still receiving requests, or working off a backlog, leaves the
+   * commit to the interval, so a busy pipeline keeps its transactions large.
+   */
+  private void commitIfQuiet() {
+    if (resultsUncommitted && !requestsSinceTick) {
+      if (caughtUp) {
+        context.commit();
+      }
+      resultsUncommitted = false; // either way: a task behind leaves it to the interval, and must not keep ticking
+    }
+    requestsSinceTick = false;
   }
 
   /** Hands waiting requests to the engine, HIGH lane first, until the engine refuses more of a lane. */
@@ -217,32 +279,28 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
   private void finishWithout(Pending p, CodeGenResult result, long now) {
     byte[] entryBytes = inflight.get(p.id());
     InflightEntry entry = entryBytes == null ? InflightEntry.buffered(p.lane(), p.arrivalMs()) : InflightEntry.decode(entryBytes);
-    emit(p.lane(), result, now);
+    byte[] resultBytes = emit(p.lane(), result, now);
     for (int i = 0; i < entry.duplicates(); i++) {
       emit(p.lane(), Results.cached(result), now);
     }
     lanes.get(p.lane()).remove(p.id(), p.arrivalMs());
-    inflight.put(p.id(), entry.done(now, resultSerializer.serialize(topics.results().name(), result)).encode());
-    done.add(p.id());
+    inflight.delete(p.id());
+    done.add(p.id(), now, resultBytes);
   }
 
-  /** Finished ids are kept until the results store shows their result (or for completed.retention.ms). */
+  /** Finished results are kept until the results store shows them (or for completed.retention.ms). */
   private void forgetVisibleResults(long now) {
-    long retention = config.getLong(TopologyConfig.COMPLETED_RETENTION_MS);
-    done.removeIf(id -> {
-      byte[] bytes = inflight.get(id);
-      boolean forget = bytes == null || results.get(id) != null
-          || now - InflightEntry.decode(bytes).doneAtMs() > retention;
-      if (forget && bytes != null) {
-        inflight.delete(id);
-      }
-      return forget;
-    });
+    done.forget(now, config.getLong(TopologyConfig.COMPLETED_RETENTION_MS), id -> results.get(id) != null,
+        inflight::delete);
   }
 
-  private void emit(Priority lane, CodeGenResult result, long now) {
-    context.forward(new Record<>(result.getRequestId(), result, now), StoreNames.RESULTS_SINK);
+  /** Forwards a result to the results topic and returns its wire bytes (serialized once, here). */
+  private byte[] emit(Priority lane, CodeGenResult result, long now) {
+    byte[] bytes = resultSerializer.serialize(topics.results().name(), result);
+    context.forward(new Record<>(result.getRequestId(), bytes, now), StoreNames.RESULTS_SINK);
+    resultsUncommitted = true;
     listener.onResult(lane, result);
+    return bytes;
   }
 
   private CodeGenResult decodeResult(byte[] bytes) {
