@@ -91,10 +91,11 @@ public final class EngineConfig {
             .define(PRIORITY_AGING_MS, Type.LONG, 2000L, atLeast(1),
                     "A waiting request gains one priority level per this many ms of waiting, so LOW never starves.")
             .define(PRIORITY_HIGH_ISOLATION, Type.BOOLEAN, true,
-                    "When a HIGH-lane request starts, running LOW-lane sequences pause (at most once each; they resume"
-                            + " with their tokens kept), and while HIGH runs LOW requests join at most once per"
-                            + " priority.aging.ms (NORMAL joins as usual): a LOW flood adds neither rows nor prefill"
-                            + " runs under a HIGH request. false treats LOW like the other lanes.")
+                    "Under a LOW backlog (a full batch of LOW requests waiting): when a HIGH-lane request starts,"
+                            + " running LOW-lane sequences pause (at most once each; they resume with their tokens kept),"
+                            + " and while HIGH runs LOW requests join at most once per priority.aging.ms (NORMAL joins as"
+                            + " usual), so a LOW flood adds neither rows nor prefill runs under a HIGH request. false"
+                            + " treats LOW like the other lanes.")
             .define(KV_BUDGET_BYTES, Type.LONG, 512L << 20, atLeast(1),
                     "Per model: admission keeps reserved KV-cache bytes (sequences x (prompt + max new tokens) x"
                             + " bytes per token) under this budget.")

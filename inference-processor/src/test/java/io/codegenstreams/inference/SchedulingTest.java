@@ -195,74 +195,110 @@ class SchedulingTest {
         assertThat(get(first).text()).isEqualTo(FakeBackend.expectedText("C1", 40));
     }
 
-    @Test
-    void shouldKeepLowOutOfTheBatchWhileHighRunsWhenHighIsolationIsOn() throws Exception {
-        engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 4));
-        fake.hold();
-        CompletableFuture<Completion> high = engine.submit(req("H1", Priority.HIGH, 30));
-        fake.awaitHeld();
-        CompletableFuture<Completion> low = engine.submit(req("L1", Priority.LOW, 3));
-        CompletableFuture<Completion> normal = engine.submit(req("N1", Priority.NORMAL, 3));
-        awaitQueued(engine, 2);
-        fake.open();
-        assertThat(get(high).status()).isEqualTo(CompletionStatus.OK);
-        assertThat(get(low).status()).isEqualTo(CompletionStatus.OK);
-        assertThat(get(normal).batchSize()).isEqualTo(2); // NORMAL joins the HIGH batch
-        assertThat(fake.steps).noneSatisfy(s -> assertThat(s).contains("H1", "L1"));
+    /** Queues {@code n} LOW requests L1..Ln of {@code tokens} tokens (a backlog when n >= the batch cap). */
+    private List<CompletableFuture<Completion>> lowBacklog(int n, int tokens) {
+        List<CompletableFuture<Completion>> fs = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            fs.add(engine.submit(req("L" + i, Priority.LOW, tokens)));
+        }
+        return fs;
+    }
+
+    private static boolean hasLow(List<String> step) {
+        return step.stream().anyMatch(p -> p.startsWith("L"));
     }
 
     @Test
-    void shouldPauseRunningLowRowsWhenHighStartsAndResumeThemWithTheSameText() throws Exception {
-        engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 4));
+    void shouldKeepLowOutOfTheBatchWhileHighRunsWhenLowIsBackloggedAndIsolationIsOn() throws Exception {
+        engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 4, EngineConfig.BATCHING_ADAPTIVE, false));
         fake.hold();
-        CompletableFuture<Completion> low = engine.submit(req("L1", Priority.LOW, 30));
-        CompletableFuture<Completion> normal = engine.submit(req("N1", Priority.NORMAL, 30));
+        CompletableFuture<Completion> high = engine.submit(req("H1", Priority.HIGH, 30));
         fake.awaitHeld();
-        fake.allow(1);
-        fake.awaitSteps(2);   // L1 and N1 run
-        CompletableFuture<Completion> high = engine.submit(req("H1", Priority.HIGH, 3));
-        awaitQueued(engine, 1);
-        int before = fake.steps.size();
-        fake.allow(1);
-        fake.awaitSteps(before + 1);
-        assertThat(fake.steps.get(before)).contains("H1", "N1").doesNotContain("L1");
+        List<CompletableFuture<Completion>> lows = lowBacklog(4, 3);
+        CompletableFuture<Completion> normal = engine.submit(req("N1", Priority.NORMAL, 3));
+        awaitQueued(engine, 5);
         fake.open();
         assertThat(get(high).status()).isEqualTo(CompletionStatus.OK);
-        assertThat(get(low).text()).isEqualTo(FakeBackend.expectedText("L1", 30));
-        assertThat(get(normal).text()).isEqualTo(FakeBackend.expectedText("N1", 30));
+        for (CompletableFuture<Completion> f : lows) {
+            assertThat(get(f).status()).isEqualTo(CompletionStatus.OK);
+        }
+        assertThat(get(normal).batchSize()).isEqualTo(2); // NORMAL joins the HIGH batch
+        assertThat(fake.steps).noneSatisfy(s -> assertThat(s.contains("H1") && hasLow(s)).isTrue());
+    }
+
+    @Test
+    void shouldLetLowJoinWhileHighRunsWhenLowIsNotBacklogged() throws Exception {
+        engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 4, EngineConfig.BATCHING_ADAPTIVE, false));
+        fake.hold();
+        CompletableFuture<Completion> high = engine.submit(req("H1", Priority.HIGH, 30));
+        fake.awaitHeld();
+        List<CompletableFuture<Completion>> lows = lowBacklog(2, 3);
+        awaitQueued(engine, 2);
+        fake.open();
+        get(high);
+        assertThat(get(lows.get(0)).batchSize()).isEqualTo(3);
     }
 
     @Test
     void shouldLetLowJoinWhileHighRunsWhenHighIsolationIsOff() throws Exception {
-        engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 4, EngineConfig.PRIORITY_HIGH_ISOLATION, false));
+        engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 4, EngineConfig.BATCHING_ADAPTIVE, false,
+                EngineConfig.PRIORITY_HIGH_ISOLATION, false));
         fake.hold();
         CompletableFuture<Completion> high = engine.submit(req("H1", Priority.HIGH, 30));
         fake.awaitHeld();
-        CompletableFuture<Completion> low = engine.submit(req("L1", Priority.LOW, 3));
-        awaitQueued(engine, 1);
+        List<CompletableFuture<Completion>> lows = lowBacklog(4, 3);
+        awaitQueued(engine, 4);
         fake.open();
         get(high);
-        assertThat(get(low).batchSize()).isEqualTo(2);
+        assertThat(get(lows.get(0)).batchSize()).isEqualTo(4);
     }
 
     @Test
-    void shouldLetLowJoinAfterOneAgingPeriodWhenHighRunsLong() throws Exception {
-        engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 4, EngineConfig.PRIORITY_AGING_MS, 50));
+    void shouldPauseRunningLowRowsWhenHighStartsUnderLowBacklogAndResumeThemWithTheSameText() throws Exception {
+        engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 3, EngineConfig.BATCHING_ADAPTIVE, false));
+        fake.hold();
+        CompletableFuture<Completion> low = engine.submit(req("L0", Priority.LOW, 30));
+        CompletableFuture<Completion> normal = engine.submit(req("N1", Priority.NORMAL, 30));
+        fake.awaitHeld();
+        fake.allow(1);
+        fake.awaitSteps(2);   // held inside a step with L0 and N1 running
+        List<CompletableFuture<Completion>> lows = lowBacklog(3, 3);
+        CompletableFuture<Completion> high = engine.submit(req("H1", Priority.HIGH, 3));
+        awaitQueued(engine, 4);
+        int before = fake.steps.size();
+        fake.allow(1);
+        fake.awaitSteps(before + 1);
+        assertThat(fake.steps.get(before)).contains("H1", "N1").doesNotContain("L0");
+        fake.open();
+        assertThat(get(high).status()).isEqualTo(CompletionStatus.OK);
+        assertThat(get(low).text()).isEqualTo(FakeBackend.expectedText("L0", 30));
+        assertThat(get(normal).text()).isEqualTo(FakeBackend.expectedText("N1", 30));
+        for (CompletableFuture<Completion> f : lows) {
+            assertThat(get(f).status()).isEqualTo(CompletionStatus.OK);
+        }
+    }
+
+    @Test
+    void shouldLetLowJoinAfterOneAgingPeriodWhenHighRunsLongUnderLowBacklog() throws Exception {
+        engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 4, EngineConfig.BATCHING_ADAPTIVE, false,
+                EngineConfig.PRIORITY_AGING_MS, 50));
         fake.hold();
         CompletableFuture<Completion> high = engine.submit(req("H1", Priority.HIGH, 40));
         fake.awaitHeld();     // inside the first step of H1
         fake.steps.clear();
-        CompletableFuture<Completion> low = engine.submit(req("L1", Priority.LOW, 3));
-        awaitQueued(engine, 1);
+        List<CompletableFuture<Completion>> lows = lowBacklog(4, 3);
+        awaitQueued(engine, 4);
         fake.allow(1);
-        fake.awaitSteps(1);   // inside the next step: L1 held back (the HIGH run started < 50 ms ago)
+        fake.awaitSteps(1);   // inside the next step: LOW held back (the HIGH run started < 50 ms ago)
         assertThat(fake.steps.get(0)).containsExactly("H1");
         Thread.sleep(60);
         fake.allow(1);
-        fake.awaitSteps(2);   // one aging period has passed: L1 joins
+        fake.awaitSteps(2);   // one aging period has passed: LOW joins
         assertThat(fake.steps.get(1)).contains("H1", "L1");
         fake.open();
-        assertThat(get(low).status()).isEqualTo(CompletionStatus.OK);
+        for (CompletableFuture<Completion> f : lows) {
+            assertThat(get(f).status()).isEqualTo(CompletionStatus.OK);
+        }
         assertThat(get(high).status()).isEqualTo(CompletionStatus.OK);
     }
 

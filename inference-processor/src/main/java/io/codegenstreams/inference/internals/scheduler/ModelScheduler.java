@@ -34,8 +34,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * the most recently admitted non-HIGH sequence, which goes back to the head of its lane with its tokens kept and
  * is prefilled again when readmitted: so a HIGH request waits at most one decode step once queued.
  *
- * <p><b>HIGH isolation</b> ({@code priority.high.isolation}, on by default): when a HIGH run starts, running LOW
- * rows pause (preempted, at most once each); while a HIGH-lane sequence runs, LOW-lane requests join at most once
+ * <p><b>HIGH isolation</b> ({@code priority.high.isolation}, on by default), only while at least a full batch of LOW
+ * requests waits (a LOW flood): when a HIGH run starts, running LOW rows pause (preempted, at most once each); while a HIGH-lane sequence runs, LOW-lane requests join at most once
  * per {@code priority.aging.ms}; NORMAL joins as usual.
  *
  * <p><b>Static batching</b> (baseline): a batch is admitted only when the previous one has completely finished,
@@ -70,6 +70,7 @@ public final class ModelScheduler {
     private volatile long kvInFlight;
     private long admissions;
     private long lastLowJoinNanos;
+    private long highRunStartNanos;
     private Thread thread;
     private BatchSession session;
     private StepRunner runner;
@@ -333,9 +334,11 @@ public final class ModelScheduler {
                 break;
             }
             queues.remove(s);
-            if (s.priority() == Priority.HIGH && !highActive() && highIsolation && !staticMode) {
-                lastLowJoinNanos = now; // a HIGH run starts: LOW is held back, running LOW rows pause
-                pauseLowRows();
+            if (s.priority() == Priority.HIGH && !highActive()) {
+                highRunStartNanos = now; // a HIGH run starts: under a LOW backlog, running LOW rows pause
+                if (isolating()) {
+                    pauseLowRows();
+                }
             } else if (s.priority() == Priority.LOW) {
                 lastLowJoinNanos = now;
             }
@@ -349,13 +352,22 @@ public final class ModelScheduler {
     }
 
     /**
-     * HIGH isolation ({@code priority.high.isolation}): while a HIGH-lane sequence runs, LOW-lane requests join at
+     * HIGH isolation ({@code priority.high.isolation}), under a LOW backlog: while a HIGH-lane sequence runs, LOW-lane requests join at
      * most once per {@code priority.aging.ms} (counted from the later of the last LOW join and the start of the
      * HIGH run), so a LOW flood adds neither rows (longer steps) nor prefill runs
      * under a HIGH request, and a LOW request still waits a bounded time. Static mode has no joiners.
      */
     private boolean holdLowBack(long now) {
-        return highIsolation && !staticMode && now - lastLowJoinNanos < agingNanos && highActive();
+        return isolating() && now - Math.max(lastLowJoinNanos, highRunStartNanos) < agingNanos && highActive();
+    }
+
+    /**
+     * Isolation engages only under a LOW backlog (at least a full batch of LOW requests waiting): without one every
+     * lane is served within its latency anyway, and holding LOW back behind HIGH runs that last a second or more
+     * (a GPU-class model) would only add that second to LOW's latency.
+     */
+    private boolean isolating() {
+        return highIsolation && !staticMode && queues.depth(Priority.LOW) >= policy.cap();
     }
 
     private boolean highActive() {
