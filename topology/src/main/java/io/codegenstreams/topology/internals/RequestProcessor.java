@@ -118,7 +118,8 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
   /** After a restart or rebalance: everything buffered and not finished runs (again); finished ones are remembered. */
   private void restore() {
     String requestsTopic = topics.requestsRaw().name();
-    lanes.values().forEach(lane -> lane.restore(bytes -> topics.requestSerde().deserializer().deserialize(requestsTopic, bytes)));
+    var deserializer = topics.requestSerde().deserializer();
+    lanes.values().forEach(lane -> lane.restore(bytes -> deserializer.deserialize(requestsTopic, bytes)));
     try (KeyValueIterator<String, byte[]> all = inflight.all()) {
       while (all.hasNext()) {
         KeyValue<String, byte[]> kv = all.next();

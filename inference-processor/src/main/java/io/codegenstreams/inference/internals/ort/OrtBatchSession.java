@@ -50,6 +50,10 @@ final class OrtBatchSession implements BatchSession {
     static final int SPARE_ROWS = 8;
     /** Pooled spare buffers. */
     private static final int POOL = 2 * MAX_BANKS + 2;
+    /*
+     * The two costs below were measured with ONNX Runtime on this project's 2-core CPU; the TensorRT path uses the
+     * same session, where they are only a reasonable merge heuristic (a GPU run's fixed cost is relatively larger).
+     */
     /** Per-row cost of a decode run that does not depend on the axis, in axis columns (measured on CPU). */
     private static final int ROW_COST_COLUMNS = 128;
     /** Fixed cost of one run (tensors, dispatch), in row-columns: merging banks that pad fewer saves time. */
@@ -72,6 +76,16 @@ final class OrtBatchSession implements BatchSession {
         static Source of(KvBank b, int r) {
             return new Source(b.buf, b.rowsCap, b.cap, b.end, r, b.rowIds[r], b.rowLen[r]);
         }
+    }
+
+    private static List<Source> liveRows(KvBank b) {
+        List<Source> live = new ArrayList<>();
+        for (int r = 0; r < b.batch; r++) {
+            if (b.rowIds[r] != KvBank.DEAD) {
+                live.add(Source.of(b, r));
+            }
+        }
+        return live;
     }
 
     OrtBatchSession(OrtEnvironment env, OrtSession session, KvLayout kv, int vocab, int context) {
@@ -127,8 +141,12 @@ final class OrtBatchSession implements BatchSession {
             if (!fresh.isEmpty()) {
                 prefill(rows, fresh, out, control);
             }
-            while (banks.size() > 1 && (banks.size() > MAX_BANKS || cheapestMerge()[2] <= RUN_COST_COLUMNS)) {
-                mergeCheapest();
+            while (banks.size() > 1) {
+                long[] pick = cheapestMerge();
+                if (banks.size() <= MAX_BANKS && pick[2] > RUN_COST_COLUMNS) {
+                    break;
+                }
+                merge(banks.get((int) pick[0]), banks.get((int) pick[1]));
             }
             return out;
         } catch (OrtException e) {
@@ -168,7 +186,7 @@ final class OrtBatchSession implements BatchSession {
         return Math.max(end + 1, Math.min(context, end + GROW));
     }
 
-    /** A new bank holding {@code sources}, their tokens ending at the longest one's length. Registers it. */
+    /** A new bank holding {@code sources}, their tokens ending at the longest one's length (rows registered). */
     private KvBank build(List<Source> sources) {
         int end = 0;
         for (Source s : sources) {
@@ -183,7 +201,6 @@ final class OrtBatchSession implements BatchSession {
             bank.place(r, s.id(), s.len());
             bankOf.put(s.id(), bank);
         }
-        banks.add(bank);
         return bank;
     }
 
@@ -193,29 +210,19 @@ final class OrtBatchSession implements BatchSession {
         b.buf = null;
     }
 
-    /** Replaces a bank by a copy of its live rows, trimmed to the longest, with room to grow. */
-    private void rebuild(KvBank b) {
-        List<Source> live = new ArrayList<>();
-        for (int r = 0; r < b.batch; r++) {
-            if (b.rowIds[r] != KvBank.DEAD) {
-                live.add(Source.of(b, r));
-            }
-        }
-        int at = banks.indexOf(b);
-        KvBank copy = build(live);
-        banks.remove(copy);
-        banks.set(at, copy);
+    /** Replaces a bank (in place in the bank list) by a copy of its live rows, trimmed to the longest, with room to grow. */
+    private KvBank rebuild(KvBank b) {
+        KvBank copy = build(liveRows(b));
+        banks.set(banks.indexOf(b), copy);
         release(b.buf);
         b.buf = null;
+        return copy;
     }
 
     /** One decode step over every row of a bank (dead rows masked); appends the new column. */
-    private void decode(KvBank bank, List<? extends SequenceView> rows, List<Integer> cached, float[][] out,
+    private void decode(KvBank current, List<? extends SequenceView> rows, List<Integer> cached, float[][] out,
                         StepControl control) throws OrtException {
-        if (bank.end >= bank.cap) {
-            rebuild(bank);
-            bank = bankOf.get(rows.get(cached.get(0)).id());
-        }
+        KvBank bank = current.end >= current.cap ? rebuild(current) : current;
         int b = bank.batch;
         int t = bank.cap + 1;
         long[] ids = new long[b];
@@ -235,14 +242,13 @@ final class OrtBatchSession implements BatchSession {
             mask[(r + 1) * t - 1] = 1L;
         }
         FloatBuffer fresh = scratch(kv.floats(b, 1));
-        float[] logits = run(ids, pos, new long[]{b, 1}, mask, new long[]{b, t}, bank, fresh, b, control);
-        for (int r = 0; r < b; r++) {
-            kv.copyRow(fresh, b, 1, 1, r, bank.buf, bank.rowsCap, bank.cap, bank.end + 1, r, 1);
-            if (rowToInput[r] >= 0) {
-                out[rowToInput[r]] = Arrays.copyOfRange(logits, r * vocab, (r + 1) * vocab);
+        run(ids, pos, new long[]{b, 1}, mask, new long[]{b, t}, bank, fresh, b, control, (r, logits) -> {
+            if (rowToInput[r] >= 0) {  // dead rows are masked; their column is not kept
+                kv.copyRow(fresh, b, 1, 1, r, bank.buf, bank.rowsCap, bank.cap, bank.end + 1, r, 1);
+                out[rowToInput[r]] = logits;
                 bank.rowLen[r]++;
             }
-        }
+        });
         bank.end++;
     }
 
@@ -271,29 +277,31 @@ final class OrtBatchSession implements BatchSession {
             }
         }
         FloatBuffer newKv = scratch(kv.floats(f, s));
-        float[] logits = run(ids, pos, new long[]{f, s}, mask, new long[]{f, s}, null, newKv, f, control);
+        run(ids, pos, new long[]{f, s}, mask, new long[]{f, s}, null, newKv, f, control,
+                (j, logits) -> out[fresh.get(j)] = logits);
         List<Source> homeless = new ArrayList<>();
         for (int j = 0; j < f; j++) {
             SequenceView seq = rows.get(fresh.get(j));
-            out[fresh.get(j)] = Arrays.copyOfRange(logits, j * vocab, (j + 1) * vocab);
             Source src = new Source(newKv, f, s, s, j, seq.id(), seq.length());
             KvBank host = null;
+            int r = -1;
             for (KvBank b : banks) {
-                if (b.freeRow(src.len()) >= 0 && (host == null || b.end < host.end)) {
+                int free = b.freeRow(src.len());
+                if (free >= 0 && (host == null || b.end < host.end)) {
                     host = b;
+                    r = free;
                 }
             }
             if (host == null) {
                 homeless.add(src);
                 continue;
             }
-            int r = host.freeRow(src.len());
             kv.copyRow(newKv, f, s, s, j, host.buf, host.rowsCap, host.cap, host.end, r, src.len());
             host.place(r, src.id(), src.len());
             bankOf.put(src.id(), host);
         }
         if (!homeless.isEmpty()) {
-            build(homeless);
+            banks.add(build(homeless));
         }
     }
 
@@ -323,30 +331,21 @@ final class OrtBatchSession implements BatchSession {
         return new long[]{bi, bj, best};
     }
 
-    /** Merges the cheapest pair into a new bank of their live rows. */
-    private void mergeCheapest() {
-        long[] pick = cheapestMerge();
-        KvBank a = banks.get((int) pick[0]);
-        KvBank c = banks.get((int) pick[1]);
-        List<Source> live = new ArrayList<>();
-        for (KvBank x : List.of(a, c)) {
-            for (int r = 0; r < x.batch; r++) {
-                if (x.rowIds[r] != KvBank.DEAD) {
-                    live.add(Source.of(x, r));
-                }
-            }
-        }
-        build(live);
+    /** Merges two banks into a new bank of their live rows. */
+    private void merge(KvBank a, KvBank c) {
+        List<Source> live = liveRows(a);
+        live.addAll(liveRows(c));
+        banks.add(build(live));
         drop(a);
         drop(c);
     }
 
     /**
      * Runs the graph over {@code bank}'s past (an empty past when {@code bank} is null); ONNX Runtime writes
-     * {@code new_key_values} into {@code newKv} (a direct buffer). Returns the logits.
+     * {@code new_key_values} into {@code newKv} (a direct buffer) and each row's logits go to {@code rowLogits}.
      */
-    private float[] run(long[] ids, long[] pos, long[] idShape, long[] mask, long[] maskShape, KvBank bank,
-                        FloatBuffer newKv, int b, StepControl control) throws OrtException {
+    private void run(long[] ids, long[] pos, long[] idShape, long[] mask, long[] maskShape, KvBank bank,
+                     FloatBuffer newKv, int b, StepControl control, RowLogits rowLogits) throws OrtException {
         int seq = (int) idShape[1];
         List<OnnxTensor> owned = new ArrayList<>(pastNames.size() + 4);
         try (OrtSession.RunOptions options = new OrtSession.RunOptions()) {
@@ -354,10 +353,11 @@ final class OrtBatchSession implements BatchSession {
             in.put("input_ids", own(owned, OnnxTensor.createTensor(env, LongBuffer.wrap(ids), idShape)));
             in.put("position_ids", own(owned, OnnxTensor.createTensor(env, LongBuffer.wrap(pos), idShape)));
             in.put("attention_mask", own(owned, OnnxTensor.createTensor(env, LongBuffer.wrap(mask), maskShape)));
+            long[] pastShape = kv.partShape(b, bank == null ? 0 : bank.cap);
+            FloatBuffer empty = FloatBuffer.allocate(0);
             for (int p = 0; p < pastNames.size(); p++) {
-                FloatBuffer past = bank == null ? FloatBuffer.allocate(0) : bank.part(p);
-                long[] shape = kv.partShape(b, bank == null ? 0 : bank.cap);
-                in.put(pastNames.get(p), own(owned, OnnxTensor.createTensor(env, past, shape)));
+                FloatBuffer past = bank == null ? empty : bank.part(p);
+                in.put(pastNames.get(p), own(owned, OnnxTensor.createTensor(env, past, pastShape)));
             }
             OnnxTensor out = own(owned, OnnxTensor.createTensor(env, newKv,
                     new long[]{kv.layers, 2, b, kv.heads, seq, kv.headDim}));
@@ -369,12 +369,21 @@ final class OrtBatchSession implements BatchSession {
                 }
             });
             try (OrtSession.Result result = session.run(in, Set.of("logits"), Map.of("new_key_values", out), options)) {
-                return ((OnnxTensor) result.get("logits").get()).getFloatBuffer().array();
+                FloatBuffer logits = ((OnnxTensor) result.get("logits").get()).getFloatBuffer();
+                for (int r = 0; r < b; r++) {
+                    float[] row = new float[vocab];
+                    logits.get(r * vocab, row);
+                    rowLogits.accept(r, row);
+                }
             }
         } finally {
             control.clear();
             owned.forEach(OnnxTensor::close);
         }
+    }
+
+    private interface RowLogits {
+        void accept(int row, float[] logits);
     }
 
     private static OnnxTensor own(List<OnnxTensor> owned, OnnxTensor t) {

@@ -60,10 +60,6 @@ final class LaneQueues {
         lanes.get(s.priority()).addFirst(s);
     }
 
-    Sequence peekBest(long now) {
-        return peekBest(now, true);
-    }
-
     /** The best head by effective level; the LOW lane is left out when {@code lowAllowed} is false. */
     Sequence peekBest(long now, boolean lowAllowed) {
         Sequence best = null;
@@ -82,6 +78,11 @@ final class LaneQueues {
             }
         }
         return best;
+    }
+
+    /** {@code priority.aging.ms} in nanoseconds (at least 1 ms). */
+    long agingNanos() {
+        return agingNanos;
     }
 
     void remove(Sequence s) {

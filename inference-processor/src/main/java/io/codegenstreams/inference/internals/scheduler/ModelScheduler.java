@@ -52,7 +52,6 @@ public final class ModelScheduler {
     private final long kvBudget;
     private final long stepTimeoutMillis;
     private final boolean highIsolation;
-    private final long agingNanos;
     private final Finisher finisher;
     private final Listeners listeners;
     private final Counters counters;
@@ -82,7 +81,6 @@ public final class ModelScheduler {
         this.kvBudget = config.getLong(EngineConfig.KV_BUDGET_BYTES);
         this.stepTimeoutMillis = config.getLong(EngineConfig.STEP_TIMEOUT_MS);
         this.highIsolation = config.getBoolean(EngineConfig.PRIORITY_HIGH_ISOLATION);
-        this.agingNanos = TimeUnit.MILLISECONDS.toNanos(config.getLong(EngineConfig.PRIORITY_AGING_MS));
         this.finisher = finisher;
         this.listeners = listeners;
         this.counters = counters;
@@ -173,17 +171,6 @@ public final class ModelScheduler {
         }
         long now = System.nanoTime();
         waiting.forEach(s -> finisher.finish(s, CompletionStatus.FAILED, null, reason, 0, version, now));
-    }
-
-    /** True when nothing waits, runs or is being tokenized. */
-    public boolean isIdle() {
-        lock.lock();
-        try {
-            return inFlight == 0 && active.isEmpty()
-                    && queues.size(Priority.HIGH) + queues.size(Priority.NORMAL) + queues.size(Priority.LOW) == 0;
-        } finally {
-            lock.unlock();
-        }
     }
 
     /**
@@ -358,7 +345,7 @@ public final class ModelScheduler {
      * under a HIGH request, and a LOW request still waits a bounded time. Static mode has no joiners.
      */
     private boolean holdLowBack(long now) {
-        return isolating() && now - Math.max(lastLowJoinNanos, highRunStartNanos) < agingNanos && highActive();
+        return isolating() && now - Math.max(lastLowJoinNanos, highRunStartNanos) < queues.agingNanos() && highActive();
     }
 
     /**

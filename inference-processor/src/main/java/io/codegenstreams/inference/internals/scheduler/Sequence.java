@@ -5,6 +5,7 @@ import io.codegenstreams.inference.GenerationRequest;
 import io.codegenstreams.inference.Priority;
 import io.codegenstreams.inference.internals.text.Sampler;
 import io.codegenstreams.inference.internals.text.StopMatcher;
+import io.codegenstreams.inference.internals.text.TokenRow;
 import io.codegenstreams.inference.spi.ModelInfo;
 import io.codegenstreams.inference.spi.SequenceView;
 
@@ -25,8 +26,7 @@ public final class Sequence implements SequenceView {
     final String model;
     final long submitNanos;
     final long deadlineNanos; // Long.MAX_VALUE when none
-    private int[] tokens;
-    private int length;
+    private TokenRow row; // prompt then generated tokens, from the first admission
     private int promptLength;
     Sampler sampler;
     StopMatcher stops;
@@ -57,7 +57,7 @@ public final class Sequence implements SequenceView {
      * {@code contextLength} bytes (the end of the prompt is what the continuation depends on).
      */
     void prepare(ModelInfo info) {
-        if (tokens != null) {
+        if (row != null) {
             return;
         }
         int[] prompt;
@@ -70,8 +70,7 @@ public final class Sequence implements SequenceView {
         }
         promptBytes = null;
         int maxNew = Math.min(request.maxNewTokens(), info.contextLength() + 1 - prompt.length);
-        tokens = Arrays.copyOf(prompt, prompt.length + maxNew + 1);
-        length = prompt.length;
+        row = new TokenRow(id, prompt, prompt.length + maxNew + 1);
         promptLength = prompt.length;
         sampler = new Sampler(request.temperature(), request.topK(), request.seed());
         stops = new StopMatcher(request.stop());
@@ -79,14 +78,11 @@ public final class Sequence implements SequenceView {
     }
 
     boolean prepared() {
-        return tokens != null;
+        return row != null;
     }
 
     void append(int token) {
-        if (length == tokens.length) {
-            tokens = Arrays.copyOf(tokens, tokens.length * 2);
-        }
-        tokens[length++] = token;
+        row.append(token);
     }
 
     public Priority priority() {
@@ -102,7 +98,7 @@ public final class Sequence implements SequenceView {
     }
 
     public int generated() {
-        return length - promptLength;
+        return length() - promptLength;
     }
 
     boolean expired(long now) {
@@ -116,11 +112,11 @@ public final class Sequence implements SequenceView {
 
     @Override
     public int length() {
-        return length;
+        return row == null ? 0 : row.length();
     }
 
     @Override
     public int[] tokens() {
-        return tokens;
+        return row == null ? new int[0] : row.tokens();
     }
 }
