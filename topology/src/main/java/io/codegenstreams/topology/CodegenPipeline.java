@@ -96,6 +96,11 @@ public final class CodegenPipeline implements AutoCloseable {
     // Wall-clock punctuators run between polls: a short poll keeps results flowing when no new requests arrive.
     props.put(StreamsConfig.POLL_MS_CONFIG, 5);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50);
+    // A task reads two partitions: requests and the results topic (the idempotency store's changelog, which the
+    // task itself writes). With the default (0) a request waits whenever the results partition has committed data
+    // not yet fetched, i.e. after nearly every commit: a fetch round trip added to requests at random. The results
+    // store is an index, not a stream to be joined in timestamp order, so tasks never wait for it.
+    props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringProcessingExceptionHandler.class);

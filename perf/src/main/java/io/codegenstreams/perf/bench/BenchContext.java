@@ -28,6 +28,7 @@ import org.apache.kafka.common.utils.Utils;
  */
 final class BenchContext {
   private static final Duration LONG = Duration.ofMinutes(10);
+  private static final int WARM_UP_CONCURRENCY = 4;
 
   final PerfCluster cluster;
   final KafkaSink kafka;
@@ -117,6 +118,37 @@ final class BenchContext {
       LockSupport.parkNanos(5_000_000L);
     }
     progress.say("%s: every partition answers (%.2f s)", task, (System.nanoTime() - began) / 1e9);
+  }
+
+  /**
+   * Keeps {@link #WARM_UP_CONCURRENCY} requests (mean prompt and output lengths) in flight through {@code sink} for
+   * the profile's warm-up time, answers discarded. A pipeline that has just started is slow for its first seconds
+   * (the JIT compiles the stream threads' and clients' code paths, caches fill): measured cold, the first rate of a
+   * sweep and the idle latency would measure the start-up instead of the steady state. Cold and warm start are
+   * measured apart, before this.
+   */
+  void warmUp(String task, WorkloadSpec workload, RequestSink sink) {
+    long until = System.nanoTime() + Duration.ofMillis(Math.round(profile.warmUpSeconds() * 1000)).toNanos();
+    int prompt = (int) Math.round(workload.meanPromptBytes());
+    int output = (int) Math.round(workload.meanOutputTokens());
+    int answered = 0;
+    long began = System.nanoTime();
+    while (System.nanoTime() < until) {
+      ResultTracker tracker = new ResultTracker(LONG.toNanos());
+      sink.attach(tracker);
+      Instant now = Instant.now();
+      for (int i = 0; i < WARM_UP_CONCURRENCY; i++) {
+        String id = "perf-" + runId + "-warm-" + plans.incrementAndGet();
+        tracker.sent(id, Priority.NORMAL, System.nanoTime());
+        sink.send(new PlannedRequest(0, id, Priority.NORMAL, prompt, output, false), now, now.plus(LONG));
+      }
+      long roundEnd = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+      while (tracker.pending() > 0 && System.nanoTime() < roundEnd) {
+        LockSupport.parkNanos(2_000_000L);
+      }
+      answered += tracker.count(Outcome.OK);
+    }
+    progress.say("%s: warmed up (%d requests in %.1f s)", task, answered, (System.nanoTime() - began) / 1e9);
   }
 
   /** Request ids that the default partitioner spreads over every partition of the requests topic. */

@@ -25,11 +25,12 @@ import java.util.Map;
  * One serving configuration on one engine, in this order:
  * <ol>
  *   <li>cold start: a request is produced, then a new engine (model load and warm-up) and the pipeline start; the
- *   time to its committed result;</li>
+ *   time to its committed result; then a warm-up load (see {@link BenchContext#warmUp});</li>
  *   <li>(first configuration only) the idle reference: single requests, one at a time, through the pipeline;</li>
  *   <li>the pipeline stops; the engine, still loaded, is flooded in-process (saturation throughput) and, for
  *   dynamic, swept in-process;</li>
- *   <li>warm start: a request is produced, the pipeline starts again on the loaded engine; time to its result;</li>
+ *   <li>warm start: a request is produced, the pipeline starts again on the loaded engine; time to its result;
+ *   a warm-up load again;</li>
  *   <li>the sweep through Kafka; for dynamic, the HIGH-lane test.</li>
  * </ol>
  */
@@ -67,6 +68,7 @@ final class ConfigBenchmark {
         pipeline = PipelineHarness.start(ctx.cluster, engine, eut);
       });
       ctx.awaitAllPartitions(label);
+      ctx.warmUp(label, workload, ctx.kafka);
       double idle = Double.NaN;
       if (measureIdle) {
         idle = ctx.idleMillis(workload, ctx.kafka, meter);
@@ -90,6 +92,7 @@ final class ConfigBenchmark {
       double warm = ctx.firstResultMillis(label + " warm start",
           () -> pipeline = PipelineHarness.start(ctx.cluster, engine, eut));
       ctx.awaitAllPartitions(label);
+      ctx.warmUp(label, workload, ctx.kafka);
       double start = inProcess != null && inProcess.maxQps() > 0 ? inProcess.maxQps() : 0.5 * saturation;
       double upper = inProcess != null ? lowestFailure(inProcess, 1.1 * saturation) : 1.1 * saturation;
       SweepSearch.Outcome<PointResult> viaKafka = sweep(ctx.kafka, "pipeline", start, upper, saturation, target);

@@ -15,16 +15,17 @@ import java.time.Duration;
  * @param highLaneSeconds  duration of each run of the HIGH-lane test
  * @param zeroCostRequests requests of the zero-cost pipeline flood
  * @param rawRecords       records of Kafka's producer / consumer perf tools
+ * @param warmUpSeconds    load through a pipeline that has just started before anything is measured on it
  */
 public record PerfProfile(String name, int sweepBudget, int baselineBudget, double precision, LoadShape shape, int idleSamples,
                           int floodSync, int floodBasic, int floodDynamic, double highLaneSeconds,
-                          int zeroCostRequests, int rawRecords) {
+                          int zeroCostRequests, int rawRecords, double warmUpSeconds) {
 
   public static final PerfProfile QUICK = new PerfProfile("quick", 3, 3, 0.15, new LoadShape(30, 4, 5, 2), 3,
-      3, 16, 48, 4, 2_000, 30_000);
+      3, 16, 48, 4, 2_000, 30_000, 2);
 
   public static final PerfProfile FULL = new PerfProfile("full", 7, 6, 0.05, new LoadShape(200, 20, 60, 5), 5,
-      4, 32, 200, 30, 10_000, 300_000);
+      4, 32, 200, 30, 10_000, 300_000, 10);
 
   public boolean quick() {
     return this == QUICK;

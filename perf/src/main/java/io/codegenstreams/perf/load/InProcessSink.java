@@ -47,7 +47,8 @@ public final class InProcessSink implements RequestSink {
     try {
       CompletableFuture<Completion> future = engine.submit(request);
       byId.put(r.id(), future);
-      future.whenComplete((c, e) -> t.answered(r.id(), outcome(c, e), false, System.nanoTime()));
+      future.whenComplete((c, e) -> t.answered(r.id(), outcome(c, e), false, System.nanoTime(),
+          c == null ? -1 : c.queueNanos() / 1e6, c == null ? -1 : c.inferenceNanos() / 1e6));
     } catch (EngineOverloadedException full) {
       t.answered(r.id(), Outcome.REJECTED, false, System.nanoTime());
     }

@@ -29,6 +29,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * transaction has committed: what a client can see.
  */
 public final class KafkaSink implements RequestSink, AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KafkaSink.class);
+  /** Diagnostics: results slower than this many ms end to end are logged with where their time went (0: off). */
+  private static final long TRACE_SLOW_MS = Long.getLong("codegen.perf.traceSlowMs", 0);
   private final String requestsTopic;
   private final KafkaProducer<String, CodeGenRequest> producer;
   private final KafkaConsumer<String, CodeGenResult> consumer;
@@ -73,7 +76,11 @@ public final class KafkaSink implements RequestSink, AutoCloseable {
           long now = System.nanoTime();
           ResultTracker t = tracker;
           if (t != null && r.value() != null) {
-            t.answered(r.key(), outcome(r.value().getStatus()), r.value().getCached(), now);
+            CodeGenResult v = r.value();
+            if (TRACE_SLOW_MS > 0) {
+              trace(v);
+            }
+            t.answered(r.key(), outcome(v.getStatus()), v.getCached(), now, v.getQueueTimeMs(), v.getInferenceTimeMs());
           }
         }
       }
@@ -81,6 +88,15 @@ public final class KafkaSink implements RequestSink, AutoCloseable {
       // closing
     } finally {
       consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  private static void trace(CodeGenResult v) {
+    long readMs = System.currentTimeMillis() - v.getCompletedAt().toEpochMilli();
+    if (v.getEndToEndMs() + readMs >= TRACE_SLOW_MS) {
+      LOG.info("slow result {}: {} ms = created->forwarded {} ms (queue {} ms, inference {} ms, batch {}) + "
+              + "forwarded->read {} ms", v.getRequestId(), v.getEndToEndMs() + readMs, v.getEndToEndMs(),
+          v.getQueueTimeMs(), v.getInferenceTimeMs(), v.getBatchSize(), readMs);
     }
   }
 

@@ -103,6 +103,6 @@ public final class LoadRunner {
     boolean passed = !aborted && sent > 0 && p99 <= settings.target().toMillis() && notOk <= Math.floor(sent * 0.01);
     return new PointResult(offeredQps, achieved, t.middleHalfRate(), sent, outcomes, t.cached(), t.percentileMillis(50),
         t.percentileMillis(90), p99, t.maxMillis(), lanes, windowEndSnap.utilisationSince(windowStartSnap),
-        windowEndSnap.meanBatchSince(windowStartSnap), passed, aborted, (end - start) / 1e9);
+        windowEndSnap.meanBatchSince(windowStartSnap), passed, aborted, (end - start) / 1e9, t.split());
   }
 }

@@ -21,10 +21,12 @@ import java.util.Map;
  * @param passed       P99 within the target and at most 1% of requests not OK
  * @param aborted      stopped early because the target could no longer be met
  * @param seconds      wall time of the run, drain included
+ * @param split        where the mean latency of fresh OK answers went
  */
 public record PointResult(double offeredQps, double achievedQps, double steadyQps, int sent, Map<Outcome, Integer> outcomes, int cached,
                           double p50Ms, double p90Ms, double p99Ms, double maxMs, Map<Priority, Double> laneP99Ms,
-                          double utilisation, double meanBatch, boolean passed, boolean aborted, double seconds) {
+                          double utilisation, double meanBatch, boolean passed, boolean aborted, double seconds,
+                          LatencySplit split) {
 
   public int count(Outcome o) {
     return outcomes.getOrDefault(o, 0);

@@ -34,6 +34,11 @@ public final class ResultTracker {
   private int cached;
   private long firstSendNanos;
   private long lastAnswerNanos;
+  /** Sums over fresh OK answers whose queue and inference times are known: where their latency went. */
+  private long splitCount;
+  private double splitTotalMs;
+  private double splitQueueMs;
+  private double splitInferenceMs;
 
   public ResultTracker(long targetNanos) {
     this.targetNanos = targetNanos;
@@ -53,6 +58,16 @@ public final class ResultTracker {
 
   /** An answer for {@code id}; answers to ids this run did not send are ignored. Returns true if it matched. */
   public synchronized boolean answered(String id, Outcome outcome, boolean fromCache, long nanos) {
+    return answered(id, outcome, fromCache, nanos, -1, -1);
+  }
+
+  /**
+   * An answer that also tells how long its request waited before the engine ran it ({@code queueMs}: lane buffer
+   * and engine queue) and how long the engine worked on it ({@code inferenceMs}); negative when unknown. The rest of
+   * its latency is the path around the engine: through Kafka, the stream thread and the transaction commit.
+   */
+  public synchronized boolean answered(String id, Outcome outcome, boolean fromCache, long nanos, double queueMs,
+                                       double inferenceMs) {
     Deque<Sent> waiting = outstanding.get(id);
     if (waiting == null || waiting.isEmpty()) {
       return false;
@@ -64,6 +79,12 @@ public final class ResultTracker {
     record(s, outcome, nanos);
     if (outcome == Outcome.OK) {
       okAnswers.add(nanos);
+      if (!fromCache && queueMs >= 0 && inferenceMs >= 0) {
+        splitCount++;
+        splitTotalMs += (nanos - s.nanos()) / 1e6;
+        splitQueueMs += queueMs;
+        splitInferenceMs += inferenceMs;
+      }
     }
     if (fromCache) {
       cached++;
@@ -107,6 +128,16 @@ public final class ResultTracker {
     int to = sorted.size() * 3 / 4 - 1;
     long span = sorted.get(to) - sorted.get(from);
     return span <= 0 ? Double.NaN : (to - from) / (span / 1e9);
+  }
+
+  /** Mean latency of fresh OK answers split into waiting, inference and the rest; NaNs when none reported it. */
+  public synchronized LatencySplit split() {
+    if (splitCount == 0) {
+      return LatencySplit.UNKNOWN;
+    }
+    double queue = splitQueueMs / splitCount;
+    double inference = splitInferenceMs / splitCount;
+    return new LatencySplit(queue, inference, splitTotalMs / splitCount - queue - inference);
   }
 
   public synchronized int pending() {

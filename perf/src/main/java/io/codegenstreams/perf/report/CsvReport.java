@@ -12,7 +12,7 @@ import java.util.Locale;
 public final class CsvReport {
   static final String HEADER = "engine,config,mode,offered_qps,achieved_qps,sent,ok,timeout,rejected,failed,missing,"
       + "cached,p50_ms,p90_ms,p99_ms,max_ms,high_p99_ms,normal_p99_ms,low_p99_ms,utilisation,mean_batch,passed,"
-      + "aborted,seconds";
+      + "aborted,seconds,mean_queue_ms,mean_inference_ms,mean_other_ms";
 
   private CsvReport() {}
 
@@ -32,7 +32,8 @@ public final class CsvReport {
         Integer.toString(p.count(Outcome.MISSING)), Integer.toString(p.cached()), num(p.p50Ms()), num(p.p90Ms()),
         num(p.p99Ms()), num(p.maxMs()), num(p.laneP99(Priority.HIGH)), num(p.laneP99(Priority.NORMAL)),
         num(p.laneP99(Priority.LOW)), num(p.utilisation()), num(p.meanBatch()), Boolean.toString(p.passed()),
-        Boolean.toString(p.aborted()), num(p.seconds()));
+        Boolean.toString(p.aborted()), num(p.seconds()), num(p.split().queueMs()),
+        num(p.split().inferenceMs()), num(p.split().otherMs()));
   }
 
   static String num(double v) {

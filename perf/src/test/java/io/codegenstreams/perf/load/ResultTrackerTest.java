@@ -36,6 +36,22 @@ class ResultTrackerTest {
   }
 
   @Test
+  void shouldSplitMeanLatencyIntoQueueInferenceAndTheRestWhenAnswersReportTheirStages() {
+    ResultTracker t = new ResultTracker(1000 * MS);
+    t.sent("a", Priority.NORMAL, 0);
+    t.sent("b", Priority.NORMAL, 0);
+    t.sent("c", Priority.NORMAL, 0);
+    t.answered("a", Outcome.OK, false, 100 * MS, 10, 60);
+    t.answered("b", Outcome.OK, false, 200 * MS, 30, 100);
+    t.answered("c", Outcome.OK, true, 900 * MS, 0, 0); // from the cache: no engine work to split
+    LatencySplit split = t.split();
+    assertThat(split.queueMs()).isEqualTo(20.0);
+    assertThat(split.inferenceMs()).isEqualTo(80.0);
+    assertThat(split.otherMs()).isEqualTo(50.0);
+    assertThat(new ResultTracker(1000 * MS).split().otherMs()).isNaN();
+  }
+
+  @Test
   void shouldRecordUnansweredRequestsAsMissingWhenClosed() {
     ResultTracker t = new ResultTracker(1000 * MS);
     t.sent("a", Priority.NORMAL, 0);

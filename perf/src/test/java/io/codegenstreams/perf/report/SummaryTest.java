@@ -3,6 +3,7 @@ package io.codegenstreams.perf.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
+import io.codegenstreams.perf.load.LatencySplit;
 import io.codegenstreams.perf.load.Outcome;
 import io.codegenstreams.perf.load.PointResult;
 import java.util.LinkedHashMap;
@@ -14,7 +15,7 @@ class SummaryTest {
 
   static PointResult point(double qps, double p99, boolean passed) {
     return new PointResult(qps, qps, Double.NaN, 100, Map.of(Outcome.OK, 100), 0, p99 / 2, p99 * 0.8, p99, p99,
-        Map.of(), 0.9, 4, passed, false, 10);
+        Map.of(), 0.9, 4, passed, false, 10, LatencySplit.UNKNOWN);
   }
 
   static ConfigResult config(String name, String mode, double maxQps) {
