@@ -42,6 +42,7 @@ public final class EngineConfig {
     public static final String QUEUE_CAPACITY_LOW = "queue.capacity.low";
     public static final String PRIORITY_AGING_MS = "priority.aging.ms";
     public static final String PRIORITY_HIGH_ISOLATION = "priority.high.isolation";
+    public static final String PRIORITY_HIGH_ISOLATION_ROW_COST_PCT = "priority.high.isolation.row.cost.pct";
     public static final String KV_BUDGET_BYTES = "kv.budget.bytes";
     public static final String MEMORY_BUDGET_BYTES = "memory.budget.bytes";
     public static final String STEP_TIMEOUT_MS = "step.timeout.ms";
@@ -91,11 +92,18 @@ public final class EngineConfig {
             .define(PRIORITY_AGING_MS, Type.LONG, 2000L, atLeast(1),
                     "A waiting request gains one priority level per this many ms of waiting, so LOW never starves.")
             .define(PRIORITY_HIGH_ISOLATION, Type.BOOLEAN, true,
-                    "Under a LOW backlog (a full batch of LOW requests waiting): when a HIGH-lane request starts,"
-                            + " running LOW-lane sequences pause (at most once each; they resume with their tokens kept),"
+                    "Under a LOW backlog (a full batch of LOW requests waiting), or where rows are costly (see"
+                            + " priority.high.isolation.row.cost.pct): when a HIGH-lane request starts,"
+                            + " running LOW-lane sequences pause (they resume with their tokens and KV cache kept),"
                             + " and while HIGH runs LOW requests join at most once per priority.aging.ms (NORMAL joins as"
                             + " usual), so a LOW flood adds neither rows nor prefill runs under a HIGH request. false"
                             + " treats LOW like the other lanes.")
+            .define(PRIORITY_HIGH_ISOLATION_ROW_COST_PCT, Type.INT, 10, between(1, 100_000),
+                    "HIGH isolation also engages without a LOW backlog when one more row makes a decode step more"
+                            + " than this many percent slower than a one-row step, as measured on the scheduler's own"
+                            + " steps (medians): about 35% for the default model on a 2-core CPU, where every LOW row"
+                            + " beside a HIGH request slows it, under 1% on a memory-bound GPU model, where rows are"
+                            + " nearly free. 100000 turns the measured trigger off.")
             .define(KV_BUDGET_BYTES, Type.LONG, 512L << 20, atLeast(1),
                     "Per model: admission keeps reserved KV-cache bytes (sequences x (prompt + max new tokens) x"
                             + " bytes per token) under this budget.")

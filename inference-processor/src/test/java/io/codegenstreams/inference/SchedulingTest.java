@@ -278,6 +278,47 @@ class SchedulingTest {
         }
     }
 
+    /** Runs one-row and two-row steps on a backend whose steps cost 1 ms per row, so the scheduler measures it. */
+    private void calibrateCostlyRows(Map<String, Object> settings) throws Exception {
+        fake.stepNanosPerRow = 1_000_000L;
+        engine = start(fake, settings);
+        get(engine.submit(req("A", Priority.NORMAL, 25)));
+        CompletableFuture<Completion> b = engine.submit(req("B", Priority.NORMAL, 25));
+        CompletableFuture<Completion> c = engine.submit(req("C", Priority.NORMAL, 25));
+        get(b);
+        get(c);
+    }
+
+    /** A LOW request alone in a step when a HIGH one arrives (no LOW backlog): the rows of the step after. */
+    private List<String> stepAfterHighArrivesBesideOneLow() throws Exception {
+        fake.hold();
+        CompletableFuture<Completion> low = engine.submit(req("L0", Priority.LOW, 30));
+        fake.awaitHeld();
+        CompletableFuture<Completion> high = engine.submit(req("H1", Priority.HIGH, 5));
+        awaitQueued(engine, 1);
+        int before = fake.steps.size();
+        fake.allow(1);
+        fake.awaitSteps(before + 1);
+        List<String> rows = List.copyOf(fake.steps.get(before));
+        fake.open();
+        assertThat(get(high).status()).isEqualTo(CompletionStatus.OK);
+        assertThat(get(low).text()).isEqualTo(FakeBackend.expectedText("L0", 30));
+        return rows;
+    }
+
+    @Test
+    void shouldPauseLowBesideHighWithoutBacklogWhenRowsAreMeasuredCostly() throws Exception {
+        calibrateCostlyRows(Map.of(EngineConfig.BATCH_MAX_SIZE, 4, EngineConfig.BATCHING_ADAPTIVE, false));
+        assertThat(stepAfterHighArrivesBesideOneLow()).containsExactly("H1");
+    }
+
+    @Test
+    void shouldKeepLowBesideHighWithoutBacklogWhenTheRowCostTriggerIsOff() throws Exception {
+        calibrateCostlyRows(Map.of(EngineConfig.BATCH_MAX_SIZE, 4, EngineConfig.BATCHING_ADAPTIVE, false,
+                EngineConfig.PRIORITY_HIGH_ISOLATION_ROW_COST_PCT, 100_000));
+        assertThat(stepAfterHighArrivesBesideOneLow()).containsExactlyInAnyOrder("H1", "L0");
+    }
+
     @Test
     void shouldLetLowJoinAfterOneAgingPeriodWhenHighRunsLongUnderLowBacklog() throws Exception {
         engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 4, EngineConfig.BATCHING_ADAPTIVE, false,

@@ -22,6 +22,13 @@ public interface BatchSession extends AutoCloseable {
      */
     float[][] step(List<? extends SequenceView> rows, StepControl control) throws BackendException;
 
+    /**
+     * Keeps the cached state of {@code s}, which leaves the batch for a while (paused or preempted) and may come back
+     * at the same length: then it rejoins without a prefill. A session may drop parked state at any time (bounded
+     * memory); the sequence is then prefilled when it returns. The default keeps nothing.
+     */
+    default void park(SequenceView s) {}
+
     /** Forgets every cached sequence; the next step prefills all its rows. */
     void reset();
 

@@ -42,6 +42,8 @@ public final class FakeBackend implements BackendProvider {
     public final Map<String, List<Integer>> warmupBatchSizes = new ConcurrentHashMap<>();
     public final AtomicInteger failedSteps = new AtomicInteger();
     public volatile CountDownLatch loadGate = new CountDownLatch(0);
+    /** Time every row adds to a step (0: steps take no time), for a backend whose steps cost rows x this. */
+    public volatile long stepNanosPerRow;
     private final Semaphore gate = new Semaphore(0);
     private volatile boolean holding;
     private final int context;
@@ -171,6 +173,10 @@ public final class FakeBackend implements BackendProvider {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+            long busy = stepNanosPerRow * rows.size();
+            for (long end = System.nanoTime() + busy, left = busy; left > 0; left = end - System.nanoTime()) {
+                java.util.concurrent.locks.LockSupport.parkNanos(left);
             }
             for (String p : prompts) {
                 if (p.contains("POISON")) {

@@ -23,6 +23,8 @@ final class SimulatedBatchSession implements BatchSession {
   private final int vocabSize;
   private final long kvBytesPerToken;
   private final Map<Long, Integer> cached = new HashMap<>();
+  /** Parked sequences (paused or preempted) and their cached length, as a GPU engine would keep their KV. */
+  private final Map<Long, Integer> parked = new HashMap<>();
 
   SimulatedBatchSession(CostModel cost, int vocabSize, long kvBytesPerToken) {
     this.cost = cost;
@@ -36,7 +38,7 @@ final class SimulatedBatchSession implements BatchSession {
     Set<Long> present = new HashSet<>();
     for (SequenceView row : rows) {
       present.add(row.id());
-      Integer held = cached.get(row.id());
+      Integer held = cached.containsKey(row.id()) ? cached.get(row.id()) : parked.remove(row.id());
       if (held == null || held != row.length() - 1) {
         prefillTokens += row.length();
       }
@@ -72,8 +74,17 @@ final class SimulatedBatchSession implements BatchSession {
   }
 
   @Override
+  public void park(SequenceView s) {
+    Integer held = cached.remove(s.id());
+    if (held != null) {
+      parked.put(s.id(), held);
+    }
+  }
+
+  @Override
   public void reset() {
     cached.clear();
+    parked.clear();
   }
 
   @Override
@@ -82,11 +93,15 @@ final class SimulatedBatchSession implements BatchSession {
     for (int length : cached.values()) {
       tokens += length;
     }
+    for (int length : parked.values()) {
+      tokens += length;
+    }
     return tokens * kvBytesPerToken;
   }
 
   @Override
   public void close() {
     cached.clear();
+    parked.clear();
   }
 }

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,6 +42,11 @@ import java.util.Set;
  * <p><b>Copies.</b> A bank grows by {@link #GROW} columns when its room is used up (one copy of the bank every
  * {@code GROW} steps); dead rows are compacted away when the columns they waste outweigh a quarter of the copy.
  * Freed buffers are pooled for later banks.
+ *
+ * <p><b>Parking.</b> A sequence that leaves for a while (paused under HIGH isolation, or preempted for a HIGH
+ * request) is {@link #park parked}: its row is copied into a one-row bank that no run reads, and when it returns it
+ * joins as that bank (merged like any other) instead of being prefilled again: on this CPU a re-prefill of a
+ * 32-row batch of 200-token sequences costs hundreds of milliseconds, the copy well under one.
  */
 final class OrtBatchSession implements BatchSession {
     /** Banks kept after a step (runs per decode step). */
@@ -48,6 +55,11 @@ final class OrtBatchSession implements BatchSession {
     static final int GROW = 32;
     /** Spare rows a bank gets when it is built, for sequences that join later. */
     static final int SPARE_ROWS = 8;
+    /**
+     * Bytes of parked rows (paused or preempted sequences) a session keeps; beyond, the oldest are dropped and
+     * prefilled again if they return.
+     */
+    static final long PARK_BYTES = Long.getLong("codegen.ort.parkBytes", 64L << 20);
     /** Pooled spare buffers. */
     private static final int POOL = 2 * MAX_BANKS + 2;
     /*
@@ -68,6 +80,11 @@ final class OrtBatchSession implements BatchSession {
 
     private final List<KvBank> banks = new ArrayList<>();
     private final Map<Long, KvBank> bankOf = new HashMap<>();
+    /** Parked rows, oldest first: each a one-row bank outside the decode runs, until its sequence returns. */
+    private final LinkedHashMap<Long, KvBank> parked = new LinkedHashMap<>();
+    private long parkedBytes;
+    /** Rows prefilled since the session opened (tests check that parked rows return without one). */
+    private long prefilledRows;
     private final List<FloatBuffer> pool = new ArrayList<>();
     private FloatBuffer scratch;
 
@@ -105,7 +122,7 @@ final class OrtBatchSession implements BatchSession {
         List<Integer> fresh = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             SequenceView s = rows.get(i);
-            KvBank b = bankOf.get(s.id());
+            KvBank b = unpark(s);
             Integer r = b == null ? null : b.rowOf.get(s.id());
             if (r != null && b.rowLen[r] == s.length() - 1) {
                 cachedRows.add(i);
@@ -160,6 +177,58 @@ final class OrtBatchSession implements BatchSession {
         }
     }
 
+    /**
+     * The bank of {@code s}'s cached row: a parked row that returns at the length it left with goes back into the
+     * runs (as a one-row bank, merged like any other); at another length it is dropped (and prefilled).
+     */
+    private KvBank unpark(SequenceView s) {
+        KvBank b = bankOf.get(s.id());
+        if (b == null || parked.get(s.id()) != b) {
+            return b;
+        }
+        parked.remove(s.id());
+        parkedBytes -= b.bytes();
+        if (b.rowLen[b.rowOf.get(s.id())] == s.length() - 1) {
+            banks.add(b);
+            return b;
+        }
+        bankOf.remove(s.id());
+        release(b.buf);
+        b.buf = null;
+        return null;
+    }
+
+    /**
+     * Copies {@code s}'s row out of its bank into a one-row bank of its own that no run reads, so that it can come
+     * back without a prefill (a paused or preempted sequence); its slot in the bank dies.
+     */
+    @Override
+    public void park(SequenceView s) {
+        KvBank b = bankOf.get(s.id());
+        Integer r = b == null || parked.containsKey(s.id()) ? null : b.rowOf.get(s.id());
+        if (r == null) {
+            return;
+        }
+        KvBank own;
+        try {
+            own = build(List.of(Source.of(b, r)), 0);
+        } catch (OutOfMemoryError e) {
+            return; // not kept: the row dies at the next step and is prefilled if it returns
+        }
+        b.kill(r);
+        parked.put(s.id(), own);
+        parkedBytes += own.bytes();
+        for (Iterator<Map.Entry<Long, KvBank>> it = parked.entrySet().iterator();
+                parkedBytes > PARK_BYTES && it.hasNext(); ) {
+            Map.Entry<Long, KvBank> oldest = it.next();
+            it.remove();
+            parkedBytes -= oldest.getValue().bytes();
+            bankOf.remove(oldest.getKey());
+            release(oldest.getValue().buf);
+            oldest.getValue().buf = null;
+        }
+    }
+
     private BackendException translate(OrtException e, StepControl control) {
         if (control.isCancelled()) {
             return new StepTerminatedException("step terminated: " + e.getMessage(), e);
@@ -188,11 +257,15 @@ final class OrtBatchSession implements BatchSession {
 
     /** A new bank holding {@code sources}, their tokens ending at the longest one's length (rows registered). */
     private KvBank build(List<Source> sources) {
+        return build(sources, SPARE_ROWS);
+    }
+
+    private KvBank build(List<Source> sources, int spareRows) {
         int end = 0;
         for (Source s : sources) {
             end = Math.max(end, s.len());
         }
-        int rowsCap = sources.size() + SPARE_ROWS;
+        int rowsCap = sources.size() + spareRows;
         int cap = capacityFor(end);
         KvBank bank = new KvBank(kv, acquire(kv.floats(rowsCap, cap)), rowsCap, cap, end);
         for (Source s : sources) {
@@ -259,6 +332,7 @@ final class OrtBatchSession implements BatchSession {
     private void prefill(List<? extends SequenceView> rows, List<Integer> fresh, float[][] out, StepControl control)
             throws OrtException {
         int f = fresh.size();
+        prefilledRows += f;
         int s = 0;
         for (int i : fresh) {
             s = Math.max(s, rows.get(i).length());
@@ -439,6 +513,9 @@ final class OrtBatchSession implements BatchSession {
     private void clear() {
         banks.forEach(b -> release(b.buf));
         banks.clear();
+        parked.values().forEach(b -> release(b.buf));
+        parked.clear();
+        parkedBytes = 0;
         bankOf.clear();
     }
 
@@ -447,13 +524,17 @@ final class OrtBatchSession implements BatchSession {
         clear();
     }
 
+    long prefilledRows() {
+        return prefilledRows;
+    }
+
     @Override
     public long kvBytes() {
         long n = 0;
         for (KvBank b : banks) {
             n += b.bytes();
         }
-        return n;
+        return n + parkedBytes;
     }
 
     @Override

@@ -31,12 +31,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * the batch as soon as it finishes. Joiners are admitted in groups ({@link AdaptiveBatchPolicy#admitJoiners}):
  * when the batch is empty, a HIGH request waits, a quarter of the cap is free, or the oldest has waited
  * {@code batch.max.wait.ms}; so their prefill runs once every few steps for several of them. A HIGH request that finds the batch full (or the KV budget spent) preempts
- * the most recently admitted non-HIGH sequence, which goes back to the head of its lane with its tokens kept and
- * is prefilled again when readmitted: so a HIGH request waits at most one decode step once queued.
+ * the most recently admitted non-HIGH sequence, which goes back to the head of its lane with its tokens kept (and
+ * its KV cache parked by the backend, so it is not prefilled again when readmitted): so a HIGH request waits at most one decode step once queued.
  *
- * <p><b>HIGH isolation</b> ({@code priority.high.isolation}, on by default), only while at least a full batch of LOW
- * requests waits (a LOW flood): when a HIGH run starts, running LOW rows pause (preempted, at most once each); while a HIGH-lane sequence runs, LOW-lane requests join at most once
- * per {@code priority.aging.ms}; NORMAL joins as usual.
+ * <p><b>HIGH isolation</b> ({@code priority.high.isolation}, on by default), while at least a full batch of LOW
+ * requests waits (a LOW flood) or where rows are costly ({@link RowCost}, measured): when a HIGH run starts, running
+ * LOW rows pause (preempted, their KV cache parked); while a HIGH-lane sequence runs, LOW-lane requests join at most
+ * once per {@code priority.aging.ms}; NORMAL joins as usual.
  *
  * <p><b>Static batching</b> (baseline): a batch is admitted only when the previous one has completely finished,
  * after waiting for the cap or the adaptive wait; nothing joins a running batch.
@@ -52,6 +53,8 @@ public final class ModelScheduler {
     private final long kvBudget;
     private final long stepTimeoutMillis;
     private final boolean highIsolation;
+    private final double isolationRowCost;
+    private final RowCost rowCost = new RowCost();
     private final Finisher finisher;
     private final Listeners listeners;
     private final Counters counters;
@@ -81,6 +84,7 @@ public final class ModelScheduler {
         this.kvBudget = config.getLong(EngineConfig.KV_BUDGET_BYTES);
         this.stepTimeoutMillis = config.getLong(EngineConfig.STEP_TIMEOUT_MS);
         this.highIsolation = config.getBoolean(EngineConfig.PRIORITY_HIGH_ISOLATION);
+        this.isolationRowCost = config.getInt(EngineConfig.PRIORITY_HIGH_ISOLATION_ROW_COST_PCT) / 100.0;
         this.finisher = finisher;
         this.listeners = listeners;
         this.counters = counters;
@@ -349,12 +353,16 @@ public final class ModelScheduler {
     }
 
     /**
-     * Isolation engages only under a LOW backlog (at least a full batch of LOW requests waiting): without one every
-     * lane is served within its latency anyway, and holding LOW back behind HIGH runs that last a second or more
-     * (a GPU-class model) would only add that second to LOW's latency.
+     * Isolation engages under a LOW backlog (at least a full batch of LOW requests waiting), or whenever rows are
+     * costly: when one more row slows a decode step by more than {@code priority.high.isolation.row.cost.pct} of a
+     * one-row step ({@link RowCost}, measured). Where rows are nearly free (a memory-bound GPU model) and LOW is not
+     * backlogged, every lane is served within its latency anyway, and holding LOW back behind HIGH runs that last a
+     * second or more would only add that second to LOW's latency; where every row slows the step (a small CPU), a
+     * single LOW row beside a HIGH request already costs it a third of its speed.
      */
     private boolean isolating() {
-        return highIsolation && !staticMode && queues.depth(Priority.LOW) >= policy.cap();
+        return highIsolation && !staticMode
+                && (queues.depth(Priority.LOW) >= policy.cap() || rowCost.relative() > isolationRowCost);
     }
 
     private boolean highActive() {
@@ -395,7 +403,9 @@ public final class ModelScheduler {
         return a.priority() != Priority.HIGH && !a.preempted && a.firstStepNanos != 0;
     }
 
+    /** Back to the head of its lane, tokens kept; the backend keeps its KV cache where it can (parked). */
     private void preempt(Sequence victim) {
+        session.park(victim);
         active.remove(victim);
         victim.preempted = true;
         kvInFlight -= victim.kvReserveBytes;
@@ -403,12 +413,14 @@ public final class ModelScheduler {
     }
 
     /**
-     * HIGH isolation, when a HIGH run starts: running LOW rows pause (back to the head of their lane, tokens kept,
-     * prefilled again when they resume), so the HIGH request decodes without them. Caller holds the lock.
+     * HIGH isolation, when a HIGH run starts: running LOW rows pause (back to the head of their lane, tokens and
+     * parked KV cache kept), so the HIGH request decodes without them. A row may pause at every HIGH run start:
+     * it resumes between runs without a new prefill, and during one long HIGH run LOW still joins once per
+     * {@code priority.aging.ms}. Caller holds the lock.
      */
     private void pauseLowRows() {
         for (Sequence a : List.copyOf(active)) {
-            if (a.priority() == Priority.LOW && preemptible(a)) {
+            if (a.priority() == Priority.LOW && a.firstStepNanos != 0) {
                 preempt(a);
             }
         }
@@ -448,6 +460,7 @@ public final class ModelScheduler {
         counters.inferences.increment();
         counters.tokens.add(produced);
         listeners.onBatchStep(model, rows.size(), produced, prefill, end - start);
+        rowCost.onStep(rows.size(), prefill, end - start);
         lock.lock();
         try {
             for (Sequence s : done) {

@@ -176,6 +176,49 @@ class OrtBatchSessionTest {
     }
 
     @Test
+    void shouldResumeWithoutPrefillAndSameTokensWhenParkedSequencesReturn() throws Exception {
+        int steps = 40;
+        List<TokenRow> seqs = new ArrayList<>();
+        List<List<Integer>> got = new ArrayList<>();
+        for (int i = 0; i < PROMPTS.length; i++) {
+            seqs.add(new TokenRow(700 + i, prompt(i)));
+            got.add(new ArrayList<>());
+        }
+        try (BatchSession s = backend.openSession()) {
+            OrtBatchSession session = (OrtBatchSession) s;
+            for (int step = 0; step < steps; step++) {
+                if (step == 8 || step == 20) { // pause 1 and 3 (twice), as HIGH isolation does with LOW rows
+                    s.park(seqs.get(1));
+                    s.park(seqs.get(3));
+                }
+                boolean paused = (step >= 8 && step < 14) || (step >= 20 && step < 23);
+                List<TokenRow> rows = new ArrayList<>();
+                List<Integer> which = new ArrayList<>();
+                for (int i = 0; i < PROMPTS.length; i++) {
+                    if (!(paused && (i == 1 || i == 3))) {
+                        rows.add(seqs.get(i));
+                        which.add(i);
+                    }
+                }
+                float[][] logits = s.step(rows, new StepControl());
+                for (int r = 0; r < rows.size(); r++) {
+                    int t = Sampler.argmax(logits[r]);
+                    got.get(which.get(r)).add(t);
+                    rows.get(r).append(t);
+                }
+                if (paused) {
+                    assertThat(s.kvBytes()).as("parked rows are kept").isPositive();
+                }
+            }
+            assertThat(session.prefilledRows()).as("only the first prefill of each prompt").isEqualTo(PROMPTS.length);
+        }
+        for (int i = 0; i < PROMPTS.length; i++) {
+            assertThat(got.get(i)).as("prompt %d", i).isEqualTo(withoutCache(i, got.get(i).size()));
+        }
+        assertThat(got.get(1)).hasSize(steps - 9);
+    }
+
+    @Test
     void shouldReturnSameLogitsWhenStepRepeatedAfterReset() throws Exception {
         try (BatchSession s = backend.openSession()) {
             TokenRow seq = new TokenRow(1, prompt(0));
