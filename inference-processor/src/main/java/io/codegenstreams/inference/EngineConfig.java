@@ -92,14 +92,15 @@ public final class EngineConfig {
             .define(PRIORITY_AGING_MS, Type.LONG, 2000L, atLeast(1),
                     "A waiting request gains one priority level per this many ms of waiting, so LOW never starves.")
             .define(PRIORITY_HIGH_ISOLATION, Type.BOOLEAN, true,
-                    "Under a LOW backlog (a full batch of LOW requests waiting), or where rows are costly (see"
-                            + " priority.high.isolation.row.cost.pct): when a HIGH-lane request starts,"
+                    "Under a LOW flood (a full batch of LOW requests waiting, or mostly LOW arriving where rows are"
+                            + " costly, see priority.high.isolation.row.cost.pct): when a HIGH-lane request starts,"
                             + " running LOW-lane sequences pause (they resume with their tokens and KV cache kept),"
                             + " and while HIGH runs LOW requests join at most once per priority.aging.ms (NORMAL joins as"
                             + " usual), so a LOW flood adds neither rows nor prefill runs under a HIGH request. false"
                             + " treats LOW like the other lanes.")
             .define(PRIORITY_HIGH_ISOLATION_ROW_COST_PCT, Type.INT, 10, between(1, 100_000),
-                    "HIGH isolation also engages without a LOW backlog when one more row makes a decode step more"
+                    "HIGH isolation also engages without a LOW backlog, while LOW makes up most of the recent"
+                            + " arrivals, when one more row makes a decode step more"
                             + " than this many percent slower than a one-row step, as measured on the scheduler's own"
                             + " steps (medians): about 35% for the default model on a 2-core CPU, where every LOW row"
                             + " beside a HIGH request slows it, under 1% on a memory-bound GPU model, where rows are"

@@ -278,15 +278,21 @@ class SchedulingTest {
         }
     }
 
-    /** Runs one-row and two-row steps on a backend whose steps cost 1 ms per row, so the scheduler measures it. */
-    private void calibrateCostlyRows(Map<String, Object> settings) throws Exception {
+    /**
+     * Runs one-row and two-row steps on a backend whose steps cost 1 ms per row, so the scheduler measures it, with
+     * recent arrivals mostly of {@code lane}.
+     */
+    private void calibrateCostlyRows(Map<String, Object> settings, Priority lane) throws Exception {
         fake.stepNanosPerRow = 1_000_000L;
         engine = start(fake, settings);
-        get(engine.submit(req("A", Priority.NORMAL, 25)));
-        CompletableFuture<Completion> b = engine.submit(req("B", Priority.NORMAL, 25));
-        CompletableFuture<Completion> c = engine.submit(req("C", Priority.NORMAL, 25));
+        get(engine.submit(req("A", lane, 25)));
+        CompletableFuture<Completion> b = engine.submit(req("B", lane, 25));
+        CompletableFuture<Completion> c = engine.submit(req("C", lane, 25));
         get(b);
         get(c);
+        for (int i = 0; i < 30; i++) {
+            get(engine.submit(req("S" + i, lane, 1)));
+        }
     }
 
     /** A LOW request alone in a step when a HIGH one arrives (no LOW backlog): the rows of the step after. */
@@ -307,15 +313,22 @@ class SchedulingTest {
     }
 
     @Test
-    void shouldPauseLowBesideHighWithoutBacklogWhenRowsAreMeasuredCostly() throws Exception {
-        calibrateCostlyRows(Map.of(EngineConfig.BATCH_MAX_SIZE, 4, EngineConfig.BATCHING_ADAPTIVE, false));
+    void shouldPauseLowBesideHighWithoutBacklogWhenRowsAreMeasuredCostlyAndLowDominates() throws Exception {
+        calibrateCostlyRows(Map.of(EngineConfig.BATCH_MAX_SIZE, 4, EngineConfig.BATCHING_ADAPTIVE, false), Priority.LOW);
         assertThat(stepAfterHighArrivesBesideOneLow()).containsExactly("H1");
+    }
+
+    @Test
+    void shouldKeepLowBesideHighWhenRowsAreCostlyButLowIsAMinorityOfArrivals() throws Exception {
+        calibrateCostlyRows(Map.of(EngineConfig.BATCH_MAX_SIZE, 4, EngineConfig.BATCHING_ADAPTIVE, false),
+                Priority.NORMAL);
+        assertThat(stepAfterHighArrivesBesideOneLow()).containsExactlyInAnyOrder("H1", "L0");
     }
 
     @Test
     void shouldKeepLowBesideHighWithoutBacklogWhenTheRowCostTriggerIsOff() throws Exception {
         calibrateCostlyRows(Map.of(EngineConfig.BATCH_MAX_SIZE, 4, EngineConfig.BATCHING_ADAPTIVE, false,
-                EngineConfig.PRIORITY_HIGH_ISOLATION_ROW_COST_PCT, 100_000));
+                EngineConfig.PRIORITY_HIGH_ISOLATION_ROW_COST_PCT, 100_000), Priority.LOW);
         assertThat(stepAfterHighArrivesBesideOneLow()).containsExactlyInAnyOrder("H1", "L0");
     }
 

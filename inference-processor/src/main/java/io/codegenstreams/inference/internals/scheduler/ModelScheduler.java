@@ -34,8 +34,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * the most recently admitted non-HIGH sequence, which goes back to the head of its lane with its tokens kept (and
  * its KV cache parked by the backend, so it is not prefilled again when readmitted): so a HIGH request waits at most one decode step once queued.
  *
- * <p><b>HIGH isolation</b> ({@code priority.high.isolation}, on by default), while at least a full batch of LOW
- * requests waits (a LOW flood) or where rows are costly ({@link RowCost}, measured): when a HIGH run starts, running
+ * <p><b>HIGH isolation</b> ({@code priority.high.isolation}, on by default), under a LOW flood (a full batch of LOW
+ * waiting, or, where rows are measured costly, mostly LOW arriving; see {@link #isolating}): when a HIGH run starts, running
  * LOW rows pause (preempted, their KV cache parked); while a HIGH-lane sequence runs, LOW-lane requests join at most
  * once per {@code priority.aging.ms}; NORMAL joins as usual.
  *
@@ -55,6 +55,9 @@ public final class ModelScheduler {
     private final boolean highIsolation;
     private final double isolationRowCost;
     private final RowCost rowCost = new RowCost();
+    /** Share of LOW among recent arrivals (exponentially weighted over about {@code 1 / LOW_SHARE_ALPHA} of them). */
+    private double lowShare;
+    private static final double LOW_SHARE_ALPHA = 1.0 / 32;
     private final Finisher finisher;
     private final Listeners listeners;
     private final Counters counters;
@@ -137,6 +140,7 @@ public final class ModelScheduler {
                 return;
             }
             queues.add(s);
+            lowShare += LOW_SHARE_ALPHA * ((s.priority() == Priority.LOW ? 1 : 0) - lowShare);
             policy.onArrival(System.nanoTime());
             work.signal();
         } finally {
@@ -353,16 +357,17 @@ public final class ModelScheduler {
     }
 
     /**
-     * Isolation engages under a LOW backlog (at least a full batch of LOW requests waiting), or whenever rows are
-     * costly: when one more row slows a decode step by more than {@code priority.high.isolation.row.cost.pct} of a
-     * one-row step ({@link RowCost}, measured). Where rows are nearly free (a memory-bound GPU model) and LOW is not
-     * backlogged, every lane is served within its latency anyway, and holding LOW back behind HIGH runs that last a
-     * second or more would only add that second to LOW's latency; where every row slows the step (a small CPU), a
-     * single LOW row beside a HIGH request already costs it a third of its speed.
+     * Isolation engages under a LOW flood: a LOW backlog (at least a full batch of LOW requests waiting), or, where
+     * rows are costly, LOW making up most of the recent arrivals. Rows are costly when one more row slows a decode
+     * step by more than {@code priority.high.isolation.row.cost.pct} of a one-row step ({@link RowCost}, measured):
+     * on a small CPU a single LOW row beside a HIGH request costs it a third of its speed, on a memory-bound GPU
+     * model almost nothing. Holding LOW back has a price, LOW's latency (a HIGH run on a GPU-class model lasts a
+     * second or more); in a mixed load where LOW is a minority and every lane has the same latency target, that price
+     * buys nothing, so isolation waits for LOW to be the load pressing on HIGH.
      */
     private boolean isolating() {
-        return highIsolation && !staticMode
-                && (queues.depth(Priority.LOW) >= policy.cap() || rowCost.relative() > isolationRowCost);
+        return highIsolation && !staticMode && (queues.depth(Priority.LOW) >= policy.cap()
+                || (lowShare > 0.5 && rowCost.relative() > isolationRowCost));
     }
 
     private boolean highActive() {
