@@ -260,8 +260,9 @@ class SchedulingTest {
         CompletableFuture<Completion> low = engine.submit(req("L0", Priority.LOW, 30));
         CompletableFuture<Completion> normal = engine.submit(req("N1", Priority.NORMAL, 30));
         fake.awaitHeld();
+        int first = fake.steps.size(); // warm-up steps are recorded too
         fake.allow(1);
-        fake.awaitSteps(2);   // held inside a step with L0 and N1 running
+        fake.awaitSteps(first + 1);   // held inside the next step, with L0 and N1 running
         List<CompletableFuture<Completion>> lows = lowBacklog(3, 3);
         CompletableFuture<Completion> high = engine.submit(req("H1", Priority.HIGH, 3));
         awaitQueued(engine, 4);

@@ -25,8 +25,24 @@ final class PipelineHarness {
 
   private static final AtomicInteger STARTS = new AtomicInteger();
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PipelineHarness.class);
+  /** Kafka Streams thread metrics logged when a pipeline stops: where its stream threads spent their time. */
+  private static final Set<String> THREAD_METRICS = Set.of("commit-latency-avg", "commit-latency-max",
+      "poll-latency-max", "process-latency-max", "punctuate-latency-max", "commit-rate", "commit-ratio",
+      "poll-ratio", "process-ratio", "punctuate-ratio");
+
   /** Stops a pipeline; it leaves its consumer group, so the next start gets the partitions at once. */
   static void stop(CodegenPipeline pipeline) {
+    if (LOG.isInfoEnabled()) {
+      java.util.TreeMap<String, Double> byName = new java.util.TreeMap<>();
+      pipeline.streams().metrics().forEach((name, metric) -> {
+        if ("stream-thread-metrics".equals(name.group()) && THREAD_METRICS.contains(name.name())
+            && metric.metricValue() instanceof Double v && !v.isNaN()) {
+          byName.merge(name.name(), v, name.name().endsWith("-max") ? Math::max : Double::sum);
+        }
+      });
+      LOG.info("stream threads (max over threads for -max, else summed): {}", byName);
+    }
     pipeline.close();
   }
 
