@@ -52,11 +52,6 @@ public final class CodegenStack implements AutoCloseable {
   private InferenceEngine engine;
   private volatile CodegenPipeline pipeline;
   private MetricsServer metricsServer;
-  /**
-   * How long start-up waits for the default model to be warm (the process fails after it) and then for Kafka
-   * Streams to reach RUNNING (it only warns). The Kubernetes startup probe allows at least this long.
-   */
-  static final Duration PIPELINE_READY_TIMEOUT = Duration.ofMinutes(5);
 
   private CodegenStack(Settings settings) {
     this.dataDir = settings.dataDir().toAbsolutePath();
@@ -117,7 +112,8 @@ public final class CodegenStack implements AutoCloseable {
     ModelCatalog models = new ModelCatalog(engineConfig.models().keySet(), engineConfig.getString(EngineConfig.DEFAULT_MODEL));
     try {
       pipeline = CodegenPipeline.start(new CodegenPipeline.Settings(topologyConfig, clientProperties(), schemaRegistryUrl,
-          dataDir.resolve("streams"), Map.of()), engine, models, metrics.pipelineListener(), PIPELINE_READY_TIMEOUT);
+          dataDir.resolve("streams"), Map.of()), engine, models, metrics.pipelineListener(),
+          Duration.ofMillis(topologyConfig.getLong(TopologyConfig.STARTUP_TIMEOUT_MS)));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting the pipeline", e);

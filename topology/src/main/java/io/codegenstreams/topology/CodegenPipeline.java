@@ -63,7 +63,16 @@ public final class CodegenPipeline implements AutoCloseable {
     PipelineTopics topics = PipelineTopics.of(settings.topology(), requests, results);
     Topology topology = CodegenTopology.build(settings.topology(), topics, engine, models, listener);
 
-    engine.whenReady().orTimeout(readyTimeout.toMillis(), TimeUnit.MILLISECONDS).join();
+    try {
+      engine.whenReady().orTimeout(readyTimeout.toMillis(), TimeUnit.MILLISECONDS).join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof java.util.concurrent.TimeoutException) {
+        throw new IllegalStateException("the default model was not loaded and warm within " + readyTimeout
+            + ": raise " + TopologyConfig.STARTUP_TIMEOUT_MS + " (a first TensorRT build of a large model takes long)",
+            e.getCause());
+      }
+      throw e;
+    }
     Properties props = streamsProperties(settings);
     props.put(ErrorHandlerSupport.LISTENER, listener);
     KafkaStreams streams = new KafkaStreams(topology, props);

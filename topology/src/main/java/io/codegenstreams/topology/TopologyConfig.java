@@ -27,6 +27,7 @@ public final class TopologyConfig extends AbstractConfig {
   public static final String COMPLETED_RETENTION_MS = "completed.retention.ms";
   public static final String IDEMPOTENCY_WINDOW_MS = "idempotency.window.ms";
   public static final String STREAM_THREADS = "stream.threads";
+  public static final String STARTUP_TIMEOUT_MS = "startup.timeout.ms";
 
   private static final String LANE_MAX_PENDING = "lane.%s.max.pending";
   private static final String LANE_MAX_WAIT_MS = "lane.%s.max.wait.ms";
@@ -88,6 +89,11 @@ public final class TopologyConfig extends AbstractConfig {
                 + " instance) a slow commit holds up one partition, not a quarter of them; on 2 cores 12 threads"
                 + " answered 2.3x the requests/s of 4 and cut the pipeline's P99 tail. More threads than requests"
                 + " partitions stay idle; with several instances, partitions / instances is enough.")
+        .define(STARTUP_TIMEOUT_MS, Type.LONG, 300_000L, Range.atLeast(1_000), Importance.MEDIUM,
+            "How long start-up waits for the default model to be loaded and warm before the process gives up (and then"
+                + " how long it waits for Kafka Streams to reach RUNNING before it warns). A first TensorRT engine"
+                + " build of a large model can take longer than the default: raise it there, and keep the Kubernetes"
+                + " startup probe's window (periodSeconds x failureThreshold) longer than this.")
         .define(IDEMPOTENCY_WINDOW_MS, Type.LONG, 86_400_000L, Range.atLeast(60_000), Importance.MEDIUM,
             "How long a result answers repeats of its request id. Entries older than this leave the local results store;"
                 + " keep it equal to the results topic's retention.ms (codegen run creates the topic with it).");

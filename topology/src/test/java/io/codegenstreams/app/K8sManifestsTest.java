@@ -220,7 +220,7 @@ class K8sManifestsTest {
     long startupWindow = container.at("/startupProbe/periodSeconds").asLong()
         * container.at("/startupProbe/failureThreshold").asLong();
     assertThat(startupWindow).as("startup probe outlasts the process's own wait for the model warm-up")
-        .isGreaterThan(CodegenStack.PIPELINE_READY_TIMEOUT.toSeconds());
+        .isGreaterThan(new TopologyConfig(Map.of()).getLong(TopologyConfig.STARTUP_TIMEOUT_MS) / 1000);
     assertThat(pod.path("terminationGracePeriodSeconds").asLong()).as("room for a clean Kafka Streams close")
         .isGreaterThan(CodegenPipeline.CLOSE_TIMEOUT.toSeconds());
 

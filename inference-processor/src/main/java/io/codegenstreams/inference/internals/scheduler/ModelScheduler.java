@@ -367,7 +367,7 @@ public final class ModelScheduler {
      */
     private boolean isolating() {
         return highIsolation && !staticMode && (queues.depth(Priority.LOW) >= policy.cap()
-                || (lowShare > 0.5 && rowCost.relative() > isolationRowCost));
+                || (lowShare > 0.5 && rowsCostly()));
     }
 
     private boolean highActive() {
@@ -419,16 +419,23 @@ public final class ModelScheduler {
 
     /**
      * HIGH isolation, when a HIGH run starts: running LOW rows pause (back to the head of their lane, tokens and
-     * parked KV cache kept), so the HIGH request decodes without them. A row may pause at every HIGH run start:
-     * it resumes between runs without a new prefill, and during one long HIGH run LOW still joins once per
-     * {@code priority.aging.ms}. Caller holds the lock.
+     * parked KV cache kept), so the HIGH request decodes without them. Where rows are costly ({@link RowCost}) a row
+     * pauses at every HIGH run start: it resumes between runs without a new prefill. Where rows are nearly free (a
+     * memory-bound GPU model, HIGH runs of a second or more back to back under a flood) a row pauses at most once:
+     * pausing it again would save the HIGH request almost nothing and starve LOW (a LOW flood on the simulated GPU
+     * fell from ~15 to ~5 answers/s when rows paused at every HIGH start). Caller holds the lock.
      */
     private void pauseLowRows() {
+        boolean costly = rowsCostly();
         for (Sequence a : List.copyOf(active)) {
-            if (a.priority() == Priority.LOW && a.firstStepNanos != 0) {
+            if (a.priority() == Priority.LOW && (costly ? a.firstStepNanos != 0 : preemptible(a))) {
                 preempt(a);
             }
         }
+    }
+
+    private boolean rowsCostly() {
+        return rowCost.relative() > isolationRowCost;
     }
 
     private void step() {
