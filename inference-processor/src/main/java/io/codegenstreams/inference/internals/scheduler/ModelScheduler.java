@@ -422,8 +422,8 @@ public final class ModelScheduler {
      * parked KV cache kept), so the HIGH request decodes without them. Where rows are costly ({@link RowCost}) a row
      * pauses at every HIGH run start: it resumes between runs without a new prefill. Where rows are nearly free (a
      * memory-bound GPU model, HIGH runs of a second or more back to back under a flood) a row pauses at most once:
-     * pausing it again would save the HIGH request almost nothing and starve LOW (a LOW flood on the simulated GPU
-     * fell from ~15 to ~5 answers/s when rows paused at every HIGH start). Caller holds the lock.
+     * pausing it again would save the HIGH request almost nothing and only take work from LOW. Caller holds the
+     * lock.
      */
     private void pauseLowRows() {
         boolean costly = rowsCostly();
