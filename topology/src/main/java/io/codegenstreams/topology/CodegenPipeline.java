@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -65,8 +67,8 @@ public final class CodegenPipeline implements AutoCloseable {
 
     try {
       engine.whenReady().orTimeout(readyTimeout.toMillis(), TimeUnit.MILLISECONDS).join();
-    } catch (java.util.concurrent.CompletionException e) {
-      if (e.getCause() instanceof java.util.concurrent.TimeoutException) {
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof TimeoutException) {
         throw new IllegalStateException("the default model was not loaded and warm within " + readyTimeout
             + ": raise " + TopologyConfig.STARTUP_TIMEOUT_MS + " (a first TensorRT build of a large model takes long)",
             e.getCause());
@@ -105,11 +107,11 @@ public final class CodegenPipeline implements AutoCloseable {
     // Wall-clock punctuators run between polls: a short poll keeps results flowing when no new requests arrive.
     props.put(StreamsConfig.POLL_MS_CONFIG, 5);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50);
-    // A task reads two partitions: requests and the results topic (the idempotency store's changelog, which the
-    // task itself writes). With the default (0) a request waits whenever the results partition has committed data
-    // not yet fetched, i.e. after nearly every commit: a fetch round trip added to requests at random. The results
-    // store is an index, not a stream to be joined in timestamp order, so tasks never wait for it.
-    props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+    // A task reads two partitions: requests and the results topic (the idempotency store's source, written by the
+    // task itself). max.task.idle.ms stays at its default (0): a request waits while committed results are present
+    // but not yet fetched, so after a restart the task's own last results reach the results store before a repeat
+    // of one is looked up (finished results are otherwise kept in memory only). Disabling it (-1) cut a fetch round
+    // trip from some requests' latency but let such a repeat run the model twice.
     props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringProcessingExceptionHandler.class);
