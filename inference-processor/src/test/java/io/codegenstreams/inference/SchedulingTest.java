@@ -226,31 +226,29 @@ class SchedulingTest {
         assertThat(fake.steps).noneSatisfy(s -> assertThat(s.contains("H1") && hasLow(s)).isTrue());
     }
 
-    @Test
-    void shouldLetLowJoinWhileHighRunsWhenLowIsNotBacklogged() throws Exception {
-        engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 4, EngineConfig.BATCHING_ADAPTIVE, false));
+    /** A long HIGH request runs, {@code lows} LOW requests arrive meanwhile: the batch size the first LOW ran in. */
+    private int firstLowBatchWhileHighRuns(Map<String, Object> settings, int lows) throws Exception {
+        engine = start(fake, settings);
         fake.hold();
         CompletableFuture<Completion> high = engine.submit(req("H1", Priority.HIGH, 30));
         fake.awaitHeld();
-        List<CompletableFuture<Completion>> lows = lowBacklog(2, 3);
-        awaitQueued(engine, 2);
+        List<CompletableFuture<Completion>> backlog = lowBacklog(lows, 3);
+        awaitQueued(engine, lows);
         fake.open();
         get(high);
-        assertThat(get(lows.get(0)).batchSize()).isEqualTo(3);
+        return get(backlog.get(0)).batchSize();
+    }
+
+    @Test
+    void shouldLetLowJoinWhileHighRunsWhenLowIsNotBacklogged() throws Exception {
+        assertThat(firstLowBatchWhileHighRuns(
+                Map.of(EngineConfig.BATCH_MAX_SIZE, 4, EngineConfig.BATCHING_ADAPTIVE, false), 2)).isEqualTo(3);
     }
 
     @Test
     void shouldLetLowJoinWhileHighRunsWhenHighIsolationIsOff() throws Exception {
-        engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 4, EngineConfig.BATCHING_ADAPTIVE, false,
-                EngineConfig.PRIORITY_HIGH_ISOLATION, false));
-        fake.hold();
-        CompletableFuture<Completion> high = engine.submit(req("H1", Priority.HIGH, 30));
-        fake.awaitHeld();
-        List<CompletableFuture<Completion>> lows = lowBacklog(4, 3);
-        awaitQueued(engine, 4);
-        fake.open();
-        get(high);
-        assertThat(get(lows.get(0)).batchSize()).isEqualTo(4);
+        assertThat(firstLowBatchWhileHighRuns(Map.of(EngineConfig.BATCH_MAX_SIZE, 4, EngineConfig.BATCHING_ADAPTIVE,
+                false, EngineConfig.PRIORITY_HIGH_ISOLATION, false), 4)).isEqualTo(4);
     }
 
     @Test

@@ -90,10 +90,7 @@ final class BenchContext {
     Instant now = Instant.now();
     kafka.send(new PlannedRequest(0, id, Priority.NORMAL, 64, 8, false), now, now.plus(LONG));
     start.run();
-    long until = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-    while (tracker.pending() > 0 && System.nanoTime() < until) {
-      LockSupport.parkNanos(5_000_000L);
-    }
+    awaitAnswers(tracker, Duration.ofMinutes(5));
     double ms = tracker.count(Outcome.OK) == 1 ? (tracker.lastAnswerNanos() - began) / 1e6 : Double.NaN;
     progress.say("%s: first result %.2f s after start", task, ms / 1000);
     return ms;
@@ -113,10 +110,7 @@ final class BenchContext {
       kafka.send(new PlannedRequest(0, id, Priority.NORMAL, 16, 1, false), now, now.plus(LONG));
     }
     long began = System.nanoTime();
-    long until = began + Duration.ofMinutes(5).toNanos();
-    while (tracker.pending() > 0 && System.nanoTime() < until) {
-      LockSupport.parkNanos(5_000_000L);
-    }
+    awaitAnswers(tracker, Duration.ofMinutes(5));
     progress.say("%s: every partition answers (%.2f s)", task, (System.nanoTime() - began) / 1e9);
   }
 
@@ -142,13 +136,18 @@ final class BenchContext {
         tracker.sent(id, Priority.NORMAL, System.nanoTime());
         sink.send(new PlannedRequest(0, id, Priority.NORMAL, prompt, output, false), now, now.plus(LONG));
       }
-      long roundEnd = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-      while (tracker.pending() > 0 && System.nanoTime() < roundEnd) {
-        LockSupport.parkNanos(2_000_000L);
-      }
+      awaitAnswers(tracker, Duration.ofMinutes(1));
       answered += tracker.count(Outcome.OK);
     }
     progress.say("%s: warmed up (%d requests in %.1f s)", task, answered, (System.nanoTime() - began) / 1e9);
+  }
+
+  /** Waits until every request {@code tracker} knows of is answered, or {@code timeout} passed. */
+  private static void awaitAnswers(ResultTracker tracker, Duration timeout) {
+    long until = System.nanoTime() + timeout.toNanos();
+    while (tracker.pending() > 0 && System.nanoTime() < until) {
+      LockSupport.parkNanos(2_000_000L);
+    }
   }
 
   /** Request ids that the default partitioner spreads over every partition of the requests topic. */

@@ -8,7 +8,10 @@ import io.codegenstreams.topology.TopologyConfig;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts the real pipeline ({@link CodegenPipeline}: exactly-once v2, the production topology and settings) in
@@ -25,7 +28,7 @@ final class PipelineHarness {
 
   private static final AtomicInteger STARTS = new AtomicInteger();
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PipelineHarness.class);
+  private static final Logger LOG = LoggerFactory.getLogger(PipelineHarness.class);
   /** Kafka Streams thread metrics logged when a pipeline stops: where its stream threads spent their time. */
   private static final Set<String> THREAD_METRICS = Set.of("commit-latency-avg", "commit-latency-max",
       "poll-latency-max", "process-latency-max", "punctuate-latency-max", "commit-rate", "commit-ratio",
@@ -34,14 +37,21 @@ final class PipelineHarness {
   /** Stops a pipeline; it leaves its consumer group, so the next start gets the partitions at once. */
   static void stop(CodegenPipeline pipeline) {
     if (LOG.isInfoEnabled()) {
-      java.util.TreeMap<String, Double> byName = new java.util.TreeMap<>();
+      Map<String, Double> max = new TreeMap<>();
+      Map<String, Double> sum = new TreeMap<>();
+      Map<String, Integer> threads = new TreeMap<>();
       pipeline.streams().metrics().forEach((name, metric) -> {
         if ("stream-thread-metrics".equals(name.group()) && THREAD_METRICS.contains(name.name())
             && metric.metricValue() instanceof Double v && !v.isNaN()) {
-          byName.merge(name.name(), v, name.name().endsWith("-max") ? Math::max : Double::sum);
+          max.merge(name.name(), v, Math::max);
+          sum.merge(name.name(), v, Double::sum);
+          threads.merge(name.name(), 1, Integer::sum);
         }
       });
-      LOG.info("stream threads (max over threads for -max, else summed): {}", byName);
+      Map<String, String> shown = new TreeMap<>();
+      max.forEach((k, v) -> shown.put(k, String.format(java.util.Locale.ROOT, "mean %.2f max %.2f",
+          sum.get(k) / threads.get(k), v)));
+      LOG.info("stream threads (per-thread mean and max): {}", shown);
     }
     pipeline.close();
   }

@@ -22,6 +22,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends requests to the pipeline's requests topic as a client would (Avro, keyed by request id, {@code acks=all})
@@ -29,7 +31,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * transaction has committed: what a client can see.
  */
 public final class KafkaSink implements RequestSink, AutoCloseable {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KafkaSink.class);
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaSink.class);
   /** Diagnostics: results slower than this many ms end to end are logged with where their time went (0: off). */
   private static final long TRACE_SLOW_MS = Long.getLong("codegen.perf.traceSlowMs", 0);
   private final String requestsTopic;

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -186,16 +185,23 @@ final class OrtBatchSession implements BatchSession {
         if (b == null || parked.get(s.id()) != b) {
             return b;
         }
-        parked.remove(s.id());
-        parkedBytes -= b.bytes();
         if (b.rowLen[b.rowOf.get(s.id())] == s.length() - 1) {
+            parked.remove(s.id());
+            parkedBytes -= b.bytes();
             banks.add(b);
             return b;
         }
-        bankOf.remove(s.id());
+        dropParked(s.id());
+        return null;
+    }
+
+    /** Forgets a parked row: its sequence is prefilled if it returns. */
+    private void dropParked(long id) {
+        KvBank b = parked.remove(id);
+        parkedBytes -= b.bytes();
+        bankOf.remove(id);
         release(b.buf);
         b.buf = null;
-        return null;
     }
 
     /**
@@ -218,14 +224,8 @@ final class OrtBatchSession implements BatchSession {
         b.kill(r);
         parked.put(s.id(), own);
         parkedBytes += own.bytes();
-        for (Iterator<Map.Entry<Long, KvBank>> it = parked.entrySet().iterator();
-                parkedBytes > PARK_BYTES && it.hasNext(); ) {
-            Map.Entry<Long, KvBank> oldest = it.next();
-            it.remove();
-            parkedBytes -= oldest.getValue().bytes();
-            bankOf.remove(oldest.getKey());
-            release(oldest.getValue().buf);
-            oldest.getValue().buf = null;
+        while (parkedBytes > PARK_BYTES) {
+            dropParked(parked.keySet().iterator().next()); // the oldest
         }
     }
 

@@ -47,6 +47,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ModelScheduler {
     private static final Logger LOG = LoggerFactory.getLogger(ModelScheduler.class);
+    private static final double LOW_SHARE_ALPHA = 1.0 / 32;
 
     private final String model;
     private final boolean staticMode;
@@ -57,7 +58,6 @@ public final class ModelScheduler {
     private final RowCost rowCost = new RowCost();
     /** Share of LOW among recent arrivals (exponentially weighted over about {@code 1 / LOW_SHARE_ALPHA} of them). */
     private double lowShare;
-    private static final double LOW_SHARE_ALPHA = 1.0 / 32;
     private final Finisher finisher;
     private final Listeners listeners;
     private final Counters counters;
@@ -330,7 +330,7 @@ public final class ModelScheduler {
             }
             queues.remove(s);
             if (s.priority() == Priority.HIGH && !highActive()) {
-                highRunStartNanos = now; // a HIGH run starts: under a LOW backlog, running LOW rows pause
+                highRunStartNanos = now; // a HIGH run starts: under a LOW flood, running LOW rows pause
                 if (isolating()) {
                     pauseLowRows();
                 }
@@ -347,7 +347,7 @@ public final class ModelScheduler {
     }
 
     /**
-     * HIGH isolation ({@code priority.high.isolation}), under a LOW backlog: while a HIGH-lane sequence runs, LOW-lane requests join at
+     * HIGH isolation ({@code priority.high.isolation}), under a LOW flood: while a HIGH-lane sequence runs, LOW-lane requests join at
      * most once per {@code priority.aging.ms} (counted from the later of the last LOW join and the start of the
      * HIGH run), so a LOW flood adds neither rows (longer steps) nor prefill runs
      * under a HIGH request, and a LOW request still waits a bounded time. Static mode has no joiners.
