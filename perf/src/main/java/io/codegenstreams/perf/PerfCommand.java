@@ -42,7 +42,7 @@ public final class PerfCommand implements Callable<Integer> {
   List<String> configs;
 
   @Option(names = "--target-ms", paramLabel = "MS",
-      description = "P99 latency target; default 2x the latency of one request alone on the idle system.")
+      description = "P99 latency target; default 2x the P99 over the mix of one request alone on the idle system.")
   Long targetMs;
 
   @Option(names = "--lanes", defaultValue = WorkloadSpec.DEFAULT_LANES,

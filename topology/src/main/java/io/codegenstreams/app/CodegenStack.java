@@ -107,8 +107,9 @@ public final class CodegenStack implements AutoCloseable {
         .timeStartup(engine, engineCreated);
     metricsServer = metrics.serve(settings.metricsHost(), settings.metricsPort(), "--metrics-port");
     started.push(metricsServer);
-    log.info("metrics on {}/metrics, probes on {}/health/live and /health/ready", metricsServer.url(),
-        metricsServer.url());
+    String url = metricsServer.url();
+    log.info("metrics on {}{}, probes on {}{} and {}{}", url, MetricsServer.METRICS_PATH, url, MetricsServer.LIVE_PATH,
+        url, MetricsServer.READY_PATH);
     ModelCatalog models = new ModelCatalog(engineConfig.models().keySet(), engineConfig.getString(EngineConfig.DEFAULT_MODEL));
     try {
       pipeline = CodegenPipeline.start(new CodegenPipeline.Settings(topologyConfig, clientProperties(), schemaRegistryUrl,

@@ -21,6 +21,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -290,7 +291,7 @@ class CodegenTopologyTest {
   }
 
   @Test
-  void shouldForgetFinishedIdsOnceTheirResultsAreInTheResultsStore() {
+  void shouldDeleteTheInFlightEntryAndAnswerARepeatFromTheResultWhenARequestFinishes() {
     start();
     send(request("first").build());
     send(request("second").build());
@@ -298,7 +299,7 @@ class CodegenTopologyTest {
     assertThat(drainResults()).extracting(CodeGenResult::getRequestId).containsExactly("first", "second");
 
     driver.advanceWallClockTime(Duration.ofMillis(500));
-    org.apache.kafka.streams.state.KeyValueStore<String, byte[]> inflight = driver.getKeyValueStore("inflight-index");
+    KeyValueStore<String, byte[]> inflight = driver.getKeyValueStore("inflight-index");
     assertThat(inflight.get("first")).isNull();
     assertThat(inflight.get("second")).isNull();
 

@@ -3,10 +3,11 @@ package io.codegenstreams.perf.bench;
 import io.codegenstreams.perf.load.EngineMeter;
 import io.codegenstreams.perf.load.KafkaSink;
 import io.codegenstreams.perf.load.LoadRunner;
-import io.codegenstreams.perf.load.PointResult;
 import io.codegenstreams.perf.load.Outcome;
+import io.codegenstreams.perf.load.PointResult;
 import io.codegenstreams.perf.load.RequestSink;
 import io.codegenstreams.perf.load.ResultTracker;
+import io.codegenstreams.perf.workload.Mix;
 import io.codegenstreams.perf.workload.PlannedRequest;
 import io.codegenstreams.perf.workload.WorkloadPlanner;
 import io.codegenstreams.perf.workload.WorkloadSpec;
@@ -15,10 +16,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.utils.Utils;
 
 /**
@@ -166,20 +171,43 @@ final class BenchContext {
     return List.of(ids);
   }
 
-  /** Median latency of single requests sent one at a time (mean prompt and output lengths) through {@code sink}. */
-  double idleMillis(WorkloadSpec workload, RequestSink sink, EngineMeter meter) {
-    int prompt = (int) Math.round(workload.meanPromptBytes());
-    int output = (int) Math.round(workload.meanOutputTokens());
-    List<Double> samples = new ArrayList<>();
-    for (int i = 0; i < profile.idleSamples(); i++) {
-      PlannedRequest r = new PlannedRequest(0, "perf-" + runId + "-idle-" + plans.incrementAndGet(), Priority.NORMAL,
-          prompt, output, false);
-      samples.add(new LoadRunner(patientSettings(LONG), meter).run(0, List.of(r), sink, n -> {}).p50Ms());
+  /**
+   * The idle distribution ({@link IdleLatency}): the classes of the mix (prompt x output length, after fitting the
+   * model) sent alone, one at a time, in turn: each at least {@code idleSamples} times and on until
+   * {@code idleSeconds} have passed, since identical requests alone already differ (a result waits for its
+   * transaction's commit), and a P99 needs more than a handful of them.
+   */
+  IdleLatency idleLatency(WorkloadSpec workload, RequestSink sink, EngineMeter meter) {
+    Map<List<Integer>, Double> weights = new LinkedHashMap<>();
+    Mix<Integer> prompts = workload.promptBytes();
+    Mix<Integer> outputs = workload.outputTokens();
+    for (int p = 0; p < prompts.values().size(); p++) {
+      for (int o = 0; o < outputs.values().size(); o++) {
+        weights.merge(List.of(prompts.values().get(p), outputs.values().get(o)),
+            prompts.probability(p) * outputs.probability(o), Double::sum);
+      }
     }
-    samples.sort(Double::compare);
-    double median = samples.get(samples.size() / 2);
-    progress.say("one request alone (%d-byte prompt, %d tokens): %s ms, median %.0f ms", prompt, output, samples,
-        median);
-    return median;
+    Map<List<Integer>, List<Double>> samples = new LinkedHashMap<>();
+    weights.keySet().forEach(k -> samples.put(k, new ArrayList<>()));
+    long until = System.nanoTime() + (long) (profile.idleSeconds() * 1e9);
+    for (int round = 0; round < profile.idleSamples() || System.nanoTime() < until; round++) {
+      for (Map.Entry<List<Integer>, List<Double>> c : samples.entrySet()) {
+        PlannedRequest r = new PlannedRequest(0, "perf-" + runId + "-idle-" + plans.incrementAndGet(),
+            Priority.NORMAL, c.getKey().get(0), c.getKey().get(1), false);
+        c.getValue().add(new LoadRunner(patientSettings(LONG), meter).run(0, List.of(r), sink, n -> {}).p50Ms());
+      }
+    }
+    List<IdleLatency.Sample> all = new ArrayList<>();
+    samples.forEach((c, ms) -> ms.forEach(m -> all.add(new IdleLatency.Sample(c.get(0), c.get(1),
+        weights.get(c) / ms.size(), m))));
+    IdleLatency idle = IdleLatency.of(all);
+    progress.say("one request alone, %d samples of %d classes: P50 %.0f ms, P99 %.0f ms (class medians: %s)",
+        all.size(), samples.size(), idle.p50Ms(), idle.p99Ms(), samples.entrySet().stream()
+            .map(e -> String.format(Locale.ROOT, "%dB/%dt %.0f", e.getKey().get(0), e.getKey().get(1),
+                e.getValue().stream().sorted().toList().get(e.getValue().size() / 2)))
+            .collect(Collectors.joining(", ")));
+    return idle;
   }
+
+
 }

@@ -36,7 +36,7 @@ import java.util.Map;
  */
 final class ConfigBenchmark {
   /** What one configuration measured. {@code inProcess} and {@code highLane} are null when not measured. */
-  record Outcome(ConfigResult pipeline, ConfigResult inProcess, HighLaneResult highLane, double idleMs,
+  record Outcome(ConfigResult pipeline, ConfigResult inProcess, HighLaneResult highLane, IdleLatency idle,
                  Duration target) {}
 
   private final BenchContext ctx;
@@ -57,7 +57,7 @@ final class ConfigBenchmark {
   }
 
   /**
-   * @param target       the P99 target, or null to derive it (2x the idle latency measured here)
+   * @param target       the P99 target, or null to derive it (2x the idle P99 measured here)
    * @param dynamicOverrides engine settings of the dynamic configuration beyond the defaults
    */
   Outcome run(Duration target, boolean measureIdle, Map<String, String> dynamicOverrides) {
@@ -69,11 +69,11 @@ final class ConfigBenchmark {
       });
       ctx.awaitAllPartitions(label);
       ctx.warmUp(label, workload, ctx.kafka);
-      double idle = Double.NaN;
+      IdleLatency idle = null;
       if (measureIdle) {
-        idle = ctx.idleMillis(workload, ctx.kafka, meter);
+        idle = ctx.idleLatency(workload, ctx.kafka, meter);
         if (target == null) {
-          target = Duration.ofMillis(Math.round(2 * idle));
+          target = idle.target();
         }
       }
       if (target == null) {

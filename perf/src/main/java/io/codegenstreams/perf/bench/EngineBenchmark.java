@@ -37,12 +37,12 @@ final class EngineBenchmark {
     Map<String, ConfigResult> inProcess = new LinkedHashMap<>();
     HighLaneResult highLane = null;
     Duration target = fixedTarget;
-    double idle = Double.NaN;
+    IdleLatency idle = null;
     for (ServingConfig config : ordered) {
       boolean first = config == ordered.get(0);
       ConfigBenchmark.Outcome o = new ConfigBenchmark(ctx, eut, config, workload).run(target, first, dynamicOverrides);
       if (first) {
-        idle = o.idleMs();
+        idle = o.idle();
         target = o.target();
         ctx.progress.say("%s: P99 target %d ms", eut.label(), target.toMillis());
       }
@@ -56,7 +56,8 @@ final class EngineBenchmark {
     }
     String dynamic = dynamicOverrides.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted()
         .reduce((x, y) -> x + ", " + y).orElse("");
-    return new EngineResult(eut.label(), eut.model(), eut.note(), idle, target == null ? Double.NaN : target.toMillis(),
+    return new EngineResult(eut.label(), eut.model(), eut.note(), idle == null ? Double.NaN : idle.p50Ms(),
+        idle == null ? Double.NaN : idle.p99Ms(), target == null ? Double.NaN : target.toMillis(),
         dynamic, pipeline, inProcess, highLane);
   }
 }

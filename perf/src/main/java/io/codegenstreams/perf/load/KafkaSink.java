@@ -4,6 +4,7 @@ import io.codegenstreams.perf.workload.PlannedRequest;
 import io.codegenstreams.perf.workload.Prompts;
 import io.codegenstreams.schemas.CodeGenRequest;
 import io.codegenstreams.schemas.CodeGenResult;
+import io.codegenstreams.schemas.Priority;
 import io.codegenstreams.schemas.ResultStatus;
 import io.codegenstreams.serde.SpecificAvroDeserializer;
 import io.codegenstreams.serde.SpecificAvroSerializer;
@@ -34,6 +35,8 @@ public final class KafkaSink implements RequestSink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaSink.class);
   /** Diagnostics: results slower than this many ms end to end are logged with where their time went (0: off). */
   private static final long TRACE_SLOW_MS = Long.getLong("codegen.perf.traceSlowMs", 0);
+  /** Diagnostics: only results of this lane are traced (all when unset). */
+  private static final String TRACE_LANE = System.getProperty("codegen.perf.traceLane", "");
   private final String requestsTopic;
   private final KafkaProducer<String, CodeGenRequest> producer;
   private final KafkaConsumer<String, CodeGenResult> consumer;
@@ -80,7 +83,7 @@ public final class KafkaSink implements RequestSink, AutoCloseable {
           if (t != null && r.value() != null) {
             CodeGenResult v = r.value();
             if (TRACE_SLOW_MS > 0) {
-              trace(v);
+              trace(v, t.laneOf(r.key()));
             }
             t.answered(r.key(), outcome(v.getStatus()), v.getCached(), now, v.getQueueTimeMs(), v.getInferenceTimeMs());
           }
@@ -93,11 +96,12 @@ public final class KafkaSink implements RequestSink, AutoCloseable {
     }
   }
 
-  private static void trace(CodeGenResult v) {
+  private static void trace(CodeGenResult v, Priority lane) {
     long readMs = System.currentTimeMillis() - v.getCompletedAt().toEpochMilli();
-    if (v.getEndToEndMs() + readMs >= TRACE_SLOW_MS) {
-      LOG.info("slow result {}: {} ms = created->forwarded {} ms (queue {} ms, inference {} ms, batch {}) + "
-              + "forwarded->read {} ms", v.getRequestId(), v.getEndToEndMs() + readMs, v.getEndToEndMs(),
+    boolean traced = TRACE_LANE.isEmpty() || TRACE_LANE.equals(String.valueOf(lane));
+    if (traced && v.getEndToEndMs() + readMs >= TRACE_SLOW_MS) {
+      LOG.info("slow result {} ({}): {} ms = created->forwarded {} ms (queue {} ms, inference {} ms, batch {}) + "
+              + "forwarded->read {} ms", v.getRequestId(), lane, v.getEndToEndMs() + readMs, v.getEndToEndMs(),
           v.getQueueTimeMs(), v.getInferenceTimeMs(), v.getBatchSize(), readMs);
     }
   }

@@ -56,6 +56,12 @@ public final class ResultTracker {
     outstanding.computeIfAbsent(id, k -> new ArrayDeque<>()).addLast(new Sent(lane, nanos));
   }
 
+  /** The lane {@code id} was sent on, or null when this run is not waiting for it (diagnostics). */
+  public synchronized Priority laneOf(String id) {
+    Deque<Sent> waiting = outstanding.get(id);
+    return waiting == null || waiting.isEmpty() ? null : waiting.peekFirst().lane();
+  }
+
   /** An answer for {@code id}; answers to ids this run did not send are ignored. Returns true if it matched. */
   public synchronized boolean answered(String id, Outcome outcome, boolean fromCache, long nanos) {
     return answered(id, outcome, fromCache, nanos, -1, -1);

@@ -93,7 +93,8 @@ public final class Summary {
     if (!e.note().isEmpty()) {
       m.put("note", e.note());
     }
-    m.put("idle_latency_ms", round(e.idleMs()));
+    m.put("idle_p50_ms", round(e.idleP50Ms()));
+    m.put("idle_p99_ms", round(e.idleP99Ms()));
     m.put("target_p99_ms", round(e.targetMs()));
     m.put("dynamic_settings", e.dynamicSettings().isEmpty() ? "engine defaults" : e.dynamicSettings());
     Map<String, Object> max = new LinkedHashMap<>();

@@ -29,7 +29,7 @@ class SummaryTest {
     pipeline.put(Summary.SYNC, config(Summary.SYNC, "pipeline", sync));
     pipeline.put(Summary.BASIC, config(Summary.BASIC, "pipeline", basic));
     pipeline.put(Summary.DYNAMIC, config(Summary.DYNAMIC, "pipeline", dynamic));
-    return new EngineResult("e", "m", "", 1000, 2000, "", pipeline,
+    return new EngineResult("e", "m", "", 900, 1000, 2000, "", pipeline,
         Map.of(Summary.DYNAMIC, config(Summary.DYNAMIC, "in-process", inProcess)), high);
   }
 

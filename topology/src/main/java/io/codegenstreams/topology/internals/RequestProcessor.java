@@ -181,13 +181,9 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
     }
     byte[] entryBytes = inflight.get(id);
     if (entryBytes != null) {
-      InflightEntry entry = InflightEntry.decode(entryBytes);
-      if (entry.state() == InflightEntry.State.BUFFERED) {
-        inflight.put(id, entry.withDuplicate().encode());
-      } else {
-        emit(request.getPriority(), Results.cached(decodeResult(entry.result())), now);
-      }
-      listener.onIdempotencyHit(entry.state() == InflightEntry.State.BUFFERED);
+      // BUFFERED: an earlier version's DONE entries were moved to `done` by restore() and answered above
+      inflight.put(id, InflightEntry.decode(entryBytes).withDuplicate().encode());
+      listener.onIdempotencyHit(true);
       return true;
     }
     ValueAndTimestamp<byte[]> stored = results.get(id);

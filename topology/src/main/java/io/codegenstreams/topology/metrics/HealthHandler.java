@@ -11,9 +11,6 @@ import java.nio.charset.StandardCharsets;
  * for any other path that is not {@code /metrics}. Installed as the metrics server's default handler.
  */
 final class HealthHandler implements HttpHandler {
-  static final String LIVE = MetricsServer.LIVE_PATH;
-  static final String READY = MetricsServer.READY_PATH;
-
   private final HealthCheck check;
 
   HealthHandler(HealthCheck check) {
@@ -30,12 +27,13 @@ final class HealthHandler implements HttpHandler {
         return;
       }
       Health health = switch (path) {
-        case LIVE -> check.liveness();
-        case READY -> check.readiness();
+        case MetricsServer.LIVE_PATH -> check.liveness();
+        case MetricsServer.READY_PATH -> check.readiness();
         default -> null;
       };
       if (health == null) {
-        respond(exchange, 404, "{\"error\":\"not found\",\"paths\":[\"" + MetricsServer.METRICS_PATH + "\",\"" + LIVE + "\",\"" + READY + "\"]}");
+        respond(exchange, 404, "{\"error\":\"not found\",\"paths\":[\"" + MetricsServer.METRICS_PATH + "\",\""
+            + MetricsServer.LIVE_PATH + "\",\"" + MetricsServer.READY_PATH + "\"]}");
       } else {
         respond(exchange, health.httpStatus(), health.toJson());
       }

@@ -31,11 +31,11 @@ public final class OrtBackendProvider implements BackendProvider {
         }
     }
 
-    /** Sequential execution, all graph optimizations, {@code intra.op.threads} (0 = available processors). */
+    /** Sequential execution, all graph optimizations, {@code intra.op.threads} (0 = half the available processors). */
     static OrtSession.SessionOptions cpuOptions(EngineConfig config) throws OrtException {
         OrtSession.SessionOptions so = new OrtSession.SessionOptions();
         int threads = config.getInt(EngineConfig.INTRA_OP_THREADS);
-        so.setIntraOpNumThreads(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads);
+        so.setIntraOpNumThreads(threads == 0 ? EngineConfig.defaultIntraOpThreads() : threads);
         so.setInterOpNumThreads(1);
         // Idle intra-op threads sleep instead of spinning: spinning takes whole cores from the stream threads and the
         // broker on small machines, which delays record processing far more than it speeds up a decode step.
