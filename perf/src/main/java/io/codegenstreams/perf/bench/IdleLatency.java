@@ -14,20 +14,16 @@ import java.util.List;
  * load at all could meet it, and a sweep only found which rate happened to draw none of the slow ones (on the CPU
  * model, identical requests alone took 45-107 ms against a 60 ms median).
  */
-public record IdleLatency(double p50Ms, double p99Ms, List<Sample> samples) {
+public record IdleLatency(double p50Ms, double p99Ms) {
 
   /** One request alone: its class, the share of the mix it stands for, and its latency. */
   public record Sample(int promptBytes, int outputTokens, double weight, double millis) {}
-
-  public IdleLatency {
-    samples = List.copyOf(samples);
-  }
 
   public static IdleLatency of(List<Sample> samples) {
     if (samples.isEmpty()) {
       throw new IllegalArgumentException("no samples measured");
     }
-    return new IdleLatency(quantile(samples, 0.50), quantile(samples, 0.99), samples);
+    return new IdleLatency(quantile(samples, 0.50), quantile(samples, 0.99));
   }
 
   /** The smallest latency whose samples, with all faster ones, stand for at least {@code q} of the mix. */
