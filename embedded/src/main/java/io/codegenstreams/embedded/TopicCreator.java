@@ -1,5 +1,6 @@
 package io.codegenstreams.embedded;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -10,7 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +24,17 @@ import org.slf4j.LoggerFactory;
 public final class TopicCreator {
   private static final Logger log = LoggerFactory.getLogger(TopicCreator.class);
 
+  private static final Duration VISIBLE_TIMEOUT = Duration.ofSeconds(30);
+  private static final long RETRY_BACKOFF_MS = 50;
+
   private TopicCreator() {}
 
-  /** @return the names of the topics this call created (empty when all existed) */
+  /**
+   * Creates the missing topics and returns once each one it created can be described, so a caller may use a topic
+   * (describe, produce, assign) right after this returns.
+   *
+   * @return the names of the topics this call created (empty when all existed)
+   */
   public static List<String> ensure(Admin admin, Collection<TopicSpec> specs) {
     List<String> created = new ArrayList<>();
     for (TopicSpec spec : specs) {
@@ -31,6 +42,7 @@ public final class TopicCreator {
       try {
         admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
         created.add(spec.name());
+        describe(admin, spec.name());
         log.info("created topic {} ({} partitions, {})", spec.name(), spec.partitions(), spec.configs());
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof TopicExistsException)) {
@@ -44,6 +56,35 @@ public final class TopicCreator {
       }
     }
     return created;
+  }
+
+  /**
+   * Describes a topic, waiting until the broker it asks knows it. A topic just created is known to the controller
+   * before every broker's metadata cache has it, so a describe straight after a create can answer
+   * {@link UnknownTopicOrPartitionException}; that answer is retried for up to {@link #VISIBLE_TIMEOUT}.
+   */
+  public static TopicDescription describe(Admin admin, String name) {
+    long deadline = System.nanoTime() + VISIBLE_TIMEOUT.toNanos();
+    while (true) {
+      try {
+        return admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+          throw new EmbeddedRuntimeException("Cannot describe topic " + name + ": " + e.getCause(), e.getCause());
+        }
+      } catch (TimeoutException e) {
+        throw new EmbeddedRuntimeException("Timed out describing topic " + name, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new EmbeddedRuntimeException("Interrupted describing topic " + name, e);
+      }
+      try {
+        Thread.sleep(RETRY_BACKOFF_MS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new EmbeddedRuntimeException("Interrupted describing topic " + name, e);
+      }
+    }
   }
 
   public static List<String> ensure(Map<String, Object> adminConfig, Collection<TopicSpec> specs) {

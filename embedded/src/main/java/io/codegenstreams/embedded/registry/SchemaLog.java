@@ -50,17 +50,11 @@ final class SchemaLog implements AutoCloseable {
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
     try (Admin admin = Admin.create(adminConfig)) {
       TopicCreator.ensure(admin, List.of(new TopicSpec(TOPIC, 1, Map.of("cleanup.policy", "compact"))));
-      TopicDescription description = admin.describeTopics(List.of(TOPIC)).allTopicNames().get(30, TimeUnit.SECONDS)
-          .get(TOPIC);
+      TopicDescription description = TopicCreator.describe(admin, TOPIC);
       if (description.partitions().size() != 1) {
         throw new EmbeddedRuntimeException("The schema registry topic " + TOPIC + " has "
             + description.partitions().size() + " partitions; it must have exactly 1 so schema ids stay ordered");
       }
-    } catch (ExecutionException | TimeoutException e) {
-      throw new EmbeddedRuntimeException("Cannot describe the schema registry topic " + TOPIC + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new EmbeddedRuntimeException("Interrupted while preparing topic " + TOPIC, e);
     }
     producer = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
