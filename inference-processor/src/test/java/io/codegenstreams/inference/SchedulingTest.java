@@ -355,6 +355,40 @@ class SchedulingTest {
         assertThat(get(high).status()).isEqualTo(CompletionStatus.OK);
     }
 
+    /**
+     * A LOW flood whose queue is old (its heads have aged past HIGH) while LOW keeps joining: a HIGH request that
+     * arrives runs at the next step, alone. Aged LOW requests still join once per aging period (see
+     * {@link #shouldLetLowJoinAfterOneAgingPeriodWhenHighRunsLongUnderLowBacklog}), not into every free slot ahead of
+     * HIGH.
+     */
+    @Test
+    void shouldRunHighAloneAtTheNextStepWhenTheLowBacklogHasAgedPastHigh() throws Exception {
+        engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 4, EngineConfig.BATCHING_ADAPTIVE, false,
+                EngineConfig.PRIORITY_AGING_MS, 200));
+        fake.hold();
+        CompletableFuture<Completion> running = engine.submit(req("L0", Priority.LOW, 30));
+        fake.awaitHeld();
+        List<CompletableFuture<Completion>> lows = lowBacklog(8, 30);
+        awaitQueued(engine, 8);
+        Thread.sleep(700); // the LOW heads have waited 3 aging periods: they compete as HIGH minus one level
+        int joined = fake.steps.size();
+        fake.allow(1);
+        fake.awaitSteps(joined + 1); // held inside a step where L1..L3 have just joined L0
+        assertThat(fake.steps.get(joined)).containsExactly("L0", "L1", "L2", "L3");
+        CompletableFuture<Completion> high = engine.submit(req("H1", Priority.HIGH, 3));
+        awaitQueued(engine, 6);
+        int before = fake.steps.size();
+        fake.allow(1);
+        fake.awaitSteps(before + 1);
+        assertThat(fake.steps.get(before)).containsExactly("H1");
+        fake.open();
+        assertThat(get(high).status()).isEqualTo(CompletionStatus.OK);
+        assertThat(get(running).text()).isEqualTo(FakeBackend.expectedText("L0", 30));
+        for (CompletableFuture<Completion> f : lows) {
+            assertThat(get(f).text()).isEqualTo(FakeBackend.expectedText(f.join().requestId(), 30));
+        }
+    }
+
     @Test
     void shouldStopAtStopSequenceAndExcludeItWhenGenerating() throws Exception {
         engine = start(fake, Map.of());

@@ -24,7 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
             + "GPU engine), through the Kafka pipeline and in-process, with raw Kafka and a zero-cost engine as limits, "
             + "on a private embedded Kafka.",
         "Writes results.md, points.csv, latency.png and summary.json into --out; the last line printed is the "
-            + "summary. --quick takes about 4 minutes, the full run about 45."})
+            + "summary. --quick takes about 4 minutes, the full run about 25."})
 public final class PerfCommand implements Callable<Integer> {
 
   @Option(names = "--quick", description = "Short runs and small sweeps (a smoke check and a rough picture).")

@@ -76,6 +76,8 @@ public final class ModelFiles {
                 return Path.of(url.toURI()).getParent();
             }
             Path tmp = Files.createTempDirectory("codegen-model-" + spec.name());
+            // deleteOnExit deletes in reverse order of registration: the directory first here, so it goes last
+            tmp.toFile().deleteOnExit();
             for (String f : new String[]{"model.json", "model.onnx"}) {
                 try (InputStream in = ModelFiles.class.getClassLoader().getResourceAsStream(res + "/" + f)) {
                     if (in == null) {
@@ -85,7 +87,6 @@ public final class ModelFiles {
                 }
                 tmp.resolve(f).toFile().deleteOnExit();
             }
-            tmp.toFile().deleteOnExit();
             return tmp;
         } catch (IOException | URISyntaxException e) {
             throw new ModelLoadException("Model " + spec.name() + ": cannot read " + url + ": " + e, e);

@@ -36,8 +36,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>HIGH isolation</b> ({@code priority.high.isolation}, on by default), under a LOW flood (a full batch of LOW
  * waiting, or, where rows are measured costly, mostly LOW arriving; see {@link #isolating}): when a HIGH run starts, running
- * LOW rows pause (preempted, their KV cache parked); while a HIGH-lane sequence runs, LOW-lane requests join at most
- * once per {@code priority.aging.ms}; NORMAL joins as usual.
+ * LOW rows pause (preempted, their KV cache parked); while a HIGH-lane sequence runs or waits, LOW-lane requests join
+ * at most once per {@code priority.aging.ms}, however long they have waited; NORMAL joins as usual.
  *
  * <p><b>Static batching</b> (baseline): a batch is admitted only when the previous one has completely finished,
  * after waiting for the cap or the adaptive wait; nothing joins a running batch.
@@ -347,13 +347,16 @@ public final class ModelScheduler {
     }
 
     /**
-     * HIGH isolation ({@code priority.high.isolation}), under a LOW flood: while a HIGH-lane sequence runs, LOW-lane requests join at
-     * most once per {@code priority.aging.ms} (counted from the later of the last LOW join and the start of the
-     * HIGH run), so a LOW flood adds neither rows (longer steps) nor prefill runs
-     * under a HIGH request, and a LOW request still waits a bounded time. Static mode has no joiners.
+     * HIGH isolation ({@code priority.high.isolation}), under a LOW flood: while a HIGH-lane sequence runs or waits,
+     * LOW-lane requests join at most once per {@code priority.aging.ms} (counted from the later of the last LOW join
+     * and the start of the HIGH run), so a LOW flood adds neither rows (longer steps) nor prefill runs under a HIGH
+     * request, and a LOW request still waits a bounded time. "Or waits" matters when the LOW queue is old: its heads
+     * have aged past HIGH ({@link LaneQueues}), and without it they would take every free slot ahead of the HIGH
+     * request. Static mode has no joiners.
      */
     private boolean holdLowBack(long now) {
-        return isolating() && now - Math.max(lastLowJoinNanos, highRunStartNanos) < queues.agingNanos() && highActive();
+        return isolating() && (highActive() || queues.depth(Priority.HIGH) > 0)
+                && now - Math.max(lastLowJoinNanos, highRunStartNanos) < queues.agingNanos();
     }
 
     /**

@@ -3,27 +3,31 @@ package io.codegenstreams.inference.internals.scheduler;
 import java.util.Arrays;
 
 /**
- * How much one more row slows a decode step, measured on the steps this scheduler runs: the median of recent
- * one-row decode steps ({@code t1}) and the median of recent {@code (t - t1) / (n - 1)} over decode steps of
- * {@code n >= 2} rows (steps that prefill are left out). Medians, so a GC pause or a descheduled thread does not
- * swing the figure.
+ * How much one more row slows a decode step, measured on the steps this scheduler runs (steps that prefill are left
+ * out): {@code t1}, the median of recent one-row steps, and the per-row cost, the <em>weighted</em> median of
+ * {@code (t - t1) / (n - 1)} over recent steps of {@code n >= 2} rows, each weighing {@code n - 1}. Medians, so a GC
+ * pause or a descheduled thread does not swing the figure; weighted, because a step of two rows tells the per-row
+ * cost with the full jitter of one step, a step of 30 rows with a 29th of it. Under light load most multi-row steps
+ * have two rows: an unweighted median of their estimates follows the jitter (on a 2-core CPU it flipped between 0
+ * and 0.7 of a one-row step while the truth was about 0.3), and HIGH isolation, which depends on it, came and went.
  *
  * <p>On a memory-bound accelerator a decode step costs about the same for 1 or 32 rows (reading the weights
  * dominates), so running LOW rows next to a HIGH request is nearly free; on a small CPU a step costs roughly rows x
  * a per-row cost, and every LOW row beside a HIGH request slows it. {@link #relative()} tells which case this is.
  */
 final class RowCost {
-    /** Samples kept for each median. */
+    /** Samples kept of each kind. */
     static final int WINDOW = 64;
     /** Samples needed of each kind before there is an estimate. */
     static final int MIN_SAMPLES = 16;
-    /** Per-row costs below this are noise (a fake or a tiny model), never a reason to isolate. */
-    static final long NEGLIGIBLE_NANOS = 50_000;
+    /** Per-row costs below this are noise (a fake backend's list operations), never a reason to isolate. */
+    static final long NEGLIGIBLE_NANOS = 10_000;
 
     private final long[] oneRow = new long[WINDOW];
-    private final long[] perRow = new long[WINDOW];
+    private final long[] multiNanos = new long[WINDOW];
+    private final int[] multiRows = new int[WINDOW];
     private int oneRowCount;
-    private int perRowCount;
+    private int multiCount;
     private double relative = Double.NaN;
     private int sinceUpdate;
 
@@ -34,10 +38,10 @@ final class RowCost {
         }
         if (rows == 1) {
             oneRow[oneRowCount++ % WINDOW] = nanos;
-        } else if (oneRowCount >= MIN_SAMPLES) {
-            perRow[perRowCount++ % WINDOW] = Math.max(0, (nanos - median(oneRow, oneRowCount)) / (rows - 1));
         } else {
-            return;
+            multiNanos[multiCount % WINDOW] = nanos;
+            multiRows[multiCount % WINDOW] = rows;
+            multiCount++;
         }
         if (++sinceUpdate >= 8) {
             sinceUpdate = 0;
@@ -46,13 +50,34 @@ final class RowCost {
     }
 
     private void update() {
-        if (oneRowCount < MIN_SAMPLES || perRowCount < MIN_SAMPLES) {
+        if (oneRowCount < MIN_SAMPLES || multiCount < MIN_SAMPLES) {
             relative = Double.NaN;
             return;
         }
         long t1 = median(oneRow, oneRowCount);
-        long row = median(perRow, perRowCount);
+        long row = perRow(t1);
         relative = row < NEGLIGIBLE_NANOS || t1 <= 0 ? 0 : (double) row / t1;
+    }
+
+    /** The weighted median of the multi-row steps' per-row estimates against {@code t1}. */
+    private long perRow(long t1) {
+        int n = Math.min(multiCount, WINDOW);
+        long[][] samples = new long[n][];
+        long totalWeight = 0;
+        for (int i = 0; i < n; i++) {
+            int weight = multiRows[i] - 1;
+            samples[i] = new long[]{Math.max(0, (multiNanos[i] - t1) / weight), weight};
+            totalWeight += weight;
+        }
+        Arrays.sort(samples, (a, b) -> Long.compare(a[0], b[0]));
+        long seen = 0;
+        for (long[] s : samples) {
+            seen += s[1];
+            if (2 * seen >= totalWeight) {
+                return s[0];
+            }
+        }
+        return samples[n - 1][0];
     }
 
     /** Extra time of one more row as a share of a one-row step; NaN until enough steps of both kinds ran. */
