@@ -30,8 +30,8 @@ public final class TopicCreator {
   private TopicCreator() {}
 
   /**
-   * Creates the missing topics and returns once each one it created can be described, so a caller may use a topic
-   * (describe, produce, assign) right after this returns.
+   * Creates the missing topics and returns once the broker the admin client asks can describe each one it created,
+   * so on a single broker (the embedded one) a caller may use a topic (describe, produce, assign) right away.
    *
    * @return the names of the topics this call created (empty when all existed)
    */
@@ -59,31 +59,34 @@ public final class TopicCreator {
   }
 
   /**
-   * Describes a topic, waiting until the broker it asks knows it. A topic just created is known to the controller
-   * before every broker's metadata cache has it, so a describe straight after a create can answer
-   * {@link UnknownTopicOrPartitionException}; that answer is retried for up to {@link #VISIBLE_TIMEOUT}.
+   * Describes a topic, waiting until the broker the admin client asks knows it. A topic just created is known to the
+   * controller before every broker's metadata cache has it, so a describe straight after a create can answer
+   * {@link UnknownTopicOrPartitionException}; that answer is retried for up to {@link #VISIBLE_TIMEOUT} in all.
    */
   public static TopicDescription describe(Admin admin, String name) {
     long deadline = System.nanoTime() + VISIBLE_TIMEOUT.toNanos();
-    while (true) {
-      try {
-        return admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name);
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
-          throw new EmbeddedRuntimeException("Cannot describe topic " + name + ": " + e.getCause(), e.getCause());
+    try {
+      while (true) {
+        long remainingMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        try {
+          return admin.describeTopics(List.of(name)).allTopicNames().get(remainingMs, TimeUnit.MILLISECONDS).get(name);
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+            throw new EmbeddedRuntimeException("Cannot describe topic " + name + ": " + e.getCause(), e.getCause());
+          }
         }
-      } catch (TimeoutException e) {
-        throw new EmbeddedRuntimeException("Timed out describing topic " + name, e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new EmbeddedRuntimeException("Interrupted describing topic " + name, e);
-      }
-      try {
+        if (System.nanoTime() - deadline > 0) {
+          throw new EmbeddedRuntimeException("Topic " + name + " is still unknown to the broker "
+              + VISIBLE_TIMEOUT.toSeconds() + " s after it was created");
+        }
         Thread.sleep(RETRY_BACKOFF_MS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new EmbeddedRuntimeException("Interrupted describing topic " + name, e);
       }
+    } catch (TimeoutException e) {
+      throw new EmbeddedRuntimeException("Timed out after " + VISIBLE_TIMEOUT.toSeconds() + " s describing topic "
+          + name, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EmbeddedRuntimeException("Interrupted describing topic " + name, e);
     }
   }
 

@@ -95,8 +95,9 @@ public final class EngineConfig {
                     "Under a LOW flood (a full batch of LOW requests waiting, or mostly LOW arriving where rows are"
                             + " costly, see priority.high.isolation.row.cost.pct): when a HIGH-lane request starts,"
                             + " running LOW-lane sequences pause (they resume with their tokens and KV cache kept),"
-                            + " and while HIGH runs or waits LOW requests join at most once per priority.aging.ms, however"
-                            + " long they waited (NORMAL joins as usual), so a LOW flood adds neither rows nor prefill runs under a HIGH request. false"
+                            + " and while HIGH runs or waits LOW requests join at most once per priority.aging.ms,"
+                            + " however long they waited (NORMAL joins as usual), so a LOW flood adds neither rows nor"
+                            + " prefill runs under a HIGH request. false"
                             + " treats LOW like the other lanes.")
             .define(PRIORITY_HIGH_ISOLATION_ROW_COST_PCT, Type.INT, 10, between(1, 100_000),
                     "HIGH isolation also engages without a LOW backlog, while LOW makes up most of the recent"

@@ -364,13 +364,15 @@ class SchedulingTest {
     @Test
     void shouldRunHighAloneAtTheNextStepWhenTheLowBacklogHasAgedPastHigh() throws Exception {
         engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 4, EngineConfig.BATCHING_ADAPTIVE, false,
-                EngineConfig.PRIORITY_AGING_MS, 200));
+                EngineConfig.PRIORITY_AGING_MS, 1_000));
         fake.hold();
         CompletableFuture<Completion> running = engine.submit(req("L0", Priority.LOW, 30));
         fake.awaitHeld();
         List<CompletableFuture<Completion>> lows = lowBacklog(8, 30);
         awaitQueued(engine, 8);
-        Thread.sleep(700); // the LOW heads have waited 3 aging periods: they compete as HIGH minus one level
+        // the LOW heads wait 3 aging periods: they compete as HIGH minus one level. Long periods, so that the LOW
+        // join below stays within one period of the HIGH request's admission however slow the machine.
+        Thread.sleep(3_200);
         int joined = fake.steps.size();
         fake.allow(1);
         fake.awaitSteps(joined + 1); // held inside a step where L1..L3 have just joined L0
@@ -385,7 +387,37 @@ class SchedulingTest {
         assertThat(get(high).status()).isEqualTo(CompletionStatus.OK);
         assertThat(get(running).text()).isEqualTo(FakeBackend.expectedText("L0", 30));
         for (CompletableFuture<Completion> f : lows) {
-            assertThat(get(f).text()).isEqualTo(FakeBackend.expectedText(f.join().requestId(), 30));
+            Completion c = get(f);
+            assertThat(c.text()).isEqualTo(FakeBackend.expectedText(c.requestId(), 30));
+        }
+    }
+
+    @Test
+    void shouldLetHighPreemptAtTheNextStepWhenAnAgedNormalHeadDoesNotFitAndIsolationIsOff() throws Exception {
+        engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 2, EngineConfig.BATCHING_ADAPTIVE, false,
+                EngineConfig.PRIORITY_AGING_MS, 5, EngineConfig.PRIORITY_HIGH_ISOLATION, false));
+        fake.hold();
+        CompletableFuture<Completion> l1 = engine.submit(req("L1", Priority.LOW, 30));
+        CompletableFuture<Completion> l2 = engine.submit(req("L2", Priority.LOW, 30));
+        fake.awaitHeld(); // L1 and L2 fill the batch
+        List<CompletableFuture<Completion>> normals = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            normals.add(engine.submit(req("N" + i, Priority.NORMAL, 3)));
+        }
+        awaitQueued(engine, 3);
+        Thread.sleep(60); // the NORMAL heads now compete as HIGH minus 10 levels at least
+        CompletableFuture<Completion> high = engine.submit(req("H1", Priority.HIGH, 3));
+        awaitQueued(engine, 4);
+        int before = fake.steps.size();
+        fake.allow(1);
+        fake.awaitSteps(before + 1);
+        assertThat(fake.steps.get(before)).contains("H1");
+        fake.open();
+        assertThat(get(high).status()).isEqualTo(CompletionStatus.OK);
+        assertThat(get(l1).text()).isEqualTo(FakeBackend.expectedText("L1", 30));
+        assertThat(get(l2).text()).isEqualTo(FakeBackend.expectedText("L2", 30));
+        for (CompletableFuture<Completion> f : normals) {
+            assertThat(get(f).status()).isEqualTo(CompletionStatus.OK);
         }
     }
 

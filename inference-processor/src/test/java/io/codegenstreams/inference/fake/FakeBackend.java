@@ -25,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Deterministic fake model for scheduler tests. The next token is a function of the history only
@@ -176,7 +177,7 @@ public final class FakeBackend implements BackendProvider {
             }
             long busy = stepNanosPerRow * rows.size();
             for (long end = System.nanoTime() + busy, left = busy; left > 0; left = end - System.nanoTime()) {
-                java.util.concurrent.locks.LockSupport.parkNanos(left);
+                LockSupport.parkNanos(left);
             }
             for (String p : prompts) {
                 if (p.contains("POISON")) {

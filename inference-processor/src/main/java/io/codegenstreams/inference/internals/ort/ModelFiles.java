@@ -13,6 +13,8 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds a model's directory ({@code model.onnx} + {@code model.json}) from its declared location: a filesystem
@@ -20,6 +22,8 @@ import java.nio.file.StandardCopyOption;
  */
 public final class ModelFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Jar resources extracted once per process, by resource path (resolved again at every load and estimate). */
+    private static final Map<String, Path> EXTRACTED = new ConcurrentHashMap<>();
 
     /** Parsed model.json plus the shape numbers the ONNX contract needs. */
     public record Descriptor(Path dir, ModelInfo info, int layers, int heads, int headDim, long weightsBytes) {
@@ -75,6 +79,10 @@ public final class ModelFiles {
             if ("file".equals(url.getProtocol())) {
                 return Path.of(url.toURI()).getParent();
             }
+            Path cached = EXTRACTED.get(res);
+            if (cached != null && Files.isDirectory(cached)) {
+                return cached;
+            }
             Path tmp = Files.createTempDirectory("codegen-model-" + spec.name());
             // deleteOnExit deletes in reverse order of registration: the directory first here, so it goes last
             tmp.toFile().deleteOnExit();
@@ -87,6 +95,7 @@ public final class ModelFiles {
                 }
                 tmp.resolve(f).toFile().deleteOnExit();
             }
+            EXTRACTED.put(res, tmp);
             return tmp;
         } catch (IOException | URISyntaxException e) {
             throw new ModelLoadException("Model " + spec.name() + ": cannot read " + url + ": " + e, e);

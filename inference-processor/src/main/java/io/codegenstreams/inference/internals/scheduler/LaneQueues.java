@@ -16,7 +16,9 @@ import java.util.Map;
  * <p>Choosing the next sequence ({@link #peekBest}): each lane's head gets an effective level
  * {@code lane.ordinal() - waitedMillis / agingMillis} (HIGH=0, NORMAL=1, LOW=2; lower is served first); ties go
  * to the higher lane. So a LOW request that waited {@code 2 x priority.aging.ms} competes as HIGH: it never
- * starves. Not thread-safe: callers hold the scheduler lock.
+ * starves. (The scheduler bounds this: an aged head that does not fit a full batch does not keep a waiting HIGH
+ * request from preempting, and under HIGH isolation aged LOW requests join once per aging period.) Not thread-safe:
+ * callers hold the scheduler lock.
  */
 final class LaneQueues {
     private final Map<Priority, ArrayDeque<Sequence>> lanes = new EnumMap<>(Priority.class);
@@ -78,6 +80,11 @@ final class LaneQueues {
             }
         }
         return best;
+    }
+
+    /** The head of one lane, or null when it is empty. */
+    Sequence head(Priority p) {
+        return lanes.get(p).peekFirst();
     }
 
     /** {@code priority.aging.ms} in nanoseconds (at least 1 ms). */

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,14 +31,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * ({@link AdaptiveBatchPolicy}) and the reserved KV bytes stay under {@code kv.budget.bytes}; a sequence leaves
  * the batch as soon as it finishes. Joiners are admitted in groups ({@link AdaptiveBatchPolicy#admitJoiners}):
  * when the batch is empty, a HIGH request waits, a quarter of the cap is free, or the oldest has waited
- * {@code batch.max.wait.ms}; so their prefill runs once every few steps for several of them. A HIGH request that finds the batch full (or the KV budget spent) preempts
- * the most recently admitted non-HIGH sequence, which goes back to the head of its lane with its tokens kept (and
- * its KV cache parked by the backend, so it is not prefilled again when readmitted): so a HIGH request waits at most one decode step once queued.
+ * {@code batch.max.wait.ms}; so their prefill runs once every few steps for several of them. A HIGH request that
+ * finds the batch full (or the KV budget spent) preempts the most recently admitted non-HIGH sequence, which goes
+ * back to the head of its lane with its tokens kept (and its KV cache parked by the backend, so it is not prefilled
+ * again when readmitted): so a HIGH request waits at most one decode step once queued.
  *
  * <p><b>HIGH isolation</b> ({@code priority.high.isolation}, on by default), under a LOW flood (a full batch of LOW
- * waiting, or, where rows are measured costly, mostly LOW arriving; see {@link #isolating}): when a HIGH run starts, running
- * LOW rows pause (preempted, their KV cache parked); while a HIGH-lane sequence runs or waits, LOW-lane requests join
- * at most once per {@code priority.aging.ms}, however long they have waited; NORMAL joins as usual.
+ * waiting, or, where rows are measured costly, mostly LOW arriving; see {@link #isolating}): when a HIGH run starts,
+ * running LOW rows pause (preempted, their KV cache parked); while a HIGH-lane sequence runs or waits, LOW-lane
+ * requests join at most once per {@code priority.aging.ms}, however long they have waited; NORMAL joins as usual.
  *
  * <p><b>Static batching</b> (baseline): a batch is admitted only when the previous one has completely finished,
  * after waiting for the cap or the adaptive wait; nothing joins a running batch.
@@ -98,6 +100,9 @@ public final class ModelScheduler {
         this.queues = new LaneQueues(config.getInt(EngineConfig.QUEUE_CAPACITY_HIGH),
                 config.getInt(EngineConfig.QUEUE_CAPACITY_NORMAL), config.getInt(EngineConfig.QUEUE_CAPACITY_LOW),
                 config.getLong(EngineConfig.PRIORITY_AGING_MS));
+        // no LOW join and no HIGH run within an aging period yet: nothing is held back at start
+        this.lastLowJoinNanos = System.nanoTime() - queues.agingNanos();
+        this.highRunStartNanos = lastLowJoinNanos;
     }
 
     public String model() {
@@ -113,7 +118,7 @@ public final class ModelScheduler {
             }
             if (!queues.tryReserve(p)) {
                 throw new EngineOverloadedException("queue of lane " + p + " for model " + model + " is full ("
-                        + "queue.capacity." + p.name().toLowerCase(java.util.Locale.ROOT) + ")");
+                        + "queue.capacity." + p.name().toLowerCase(Locale.ROOT) + ")");
             }
         } finally {
             lock.unlock();
@@ -314,8 +319,7 @@ public final class ModelScheduler {
         boolean any = false;
         int cap = policy.cap();
         Sequence s;
-        while ((s = queues.peekBest(now, !holdLowBack(now))) != null) {
-            s.prepare(info);
+        while ((s = next(now, cap)) != null) {
             if (s.kvReserveBytes > kvBudget) {
                 queues.remove(s);
                 finisher.finish(s, CompletionStatus.FAILED, null, "request needs " + s.kvReserveBytes
@@ -347,9 +351,27 @@ public final class ModelScheduler {
     }
 
     /**
+     * The waiting sequence to admit next (prepared): the best by effective level ({@link LaneQueues#peekBest}), or,
+     * when that one is an aged NORMAL or LOW request that does not fit, the HIGH lane's head, which may preempt. Else
+     * an aged head that cannot get in would keep a waiting HIGH request out of a full batch until a row finished.
+     */
+    private Sequence next(long now, int cap) {
+        Sequence s = queues.peekBest(now, !holdLowBack(now));
+        if (s == null) {
+            return null;
+        }
+        s.prepare(info);
+        if (s.priority() != Priority.HIGH && !staticMode && !fits(s, cap) && queues.depth(Priority.HIGH) > 0) {
+            s = queues.head(Priority.HIGH);
+            s.prepare(info);
+        }
+        return s;
+    }
+
+    /**
      * HIGH isolation ({@code priority.high.isolation}), under a LOW flood: while a HIGH-lane sequence runs or waits,
      * LOW-lane requests join at most once per {@code priority.aging.ms} (counted from the later of the last LOW join
-     * and the start of the HIGH run), so a LOW flood adds neither rows (longer steps) nor prefill runs under a HIGH
+     * and the start of the latest HIGH run), so a LOW flood adds neither rows (longer steps) nor prefill runs under a HIGH
      * request, and a LOW request still waits a bounded time. "Or waits" matters when the LOW queue is old: its heads
      * have aged past HIGH ({@link LaneQueues}), and without it they would take every free slot ahead of the HIGH
      * request. Static mode has no joiners.
@@ -363,8 +385,9 @@ public final class ModelScheduler {
      * Isolation engages under a LOW flood: a LOW backlog (at least a full batch of LOW requests waiting), or, where
      * rows are costly, LOW making up most of the recent arrivals. Rows are costly when one more row slows a decode
      * step by more than {@code priority.high.isolation.row.cost.pct} of a one-row step ({@link RowCost}, measured):
-     * on a small CPU a single LOW row beside a HIGH request costs it a third of its speed, on a memory-bound GPU
-     * model almost nothing. Holding LOW back has a price, LOW's latency (a HIGH run on a GPU-class model lasts a
+     * on a small CPU eight LOW rows beside a HIGH request make its steps almost four times as long (java-coder-3m,
+     * one ORT thread: 273 us alone, 1,013 us with eight rows), on a memory-bound GPU model they cost almost nothing.
+     * Holding LOW back has a price, LOW's latency (a HIGH run on a GPU-class model lasts a
      * second or more); in a mixed load where LOW is a minority and every lane has the same latency target, that price
      * buys nothing, so isolation waits for LOW to be the load pressing on HIGH.
      */

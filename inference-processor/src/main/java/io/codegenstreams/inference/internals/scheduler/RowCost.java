@@ -26,8 +26,11 @@ final class RowCost {
     private final long[] oneRow = new long[WINDOW];
     private final long[] multiNanos = new long[WINDOW];
     private final int[] multiRows = new int[WINDOW];
+    /** Samples held (at most {@link #WINDOW}) and where the next one goes, for each ring. */
     private int oneRowCount;
+    private int oneRowNext;
     private int multiCount;
+    private int multiNext;
     private double relative = Double.NaN;
     private int sinceUpdate;
 
@@ -37,11 +40,14 @@ final class RowCost {
             return;
         }
         if (rows == 1) {
-            oneRow[oneRowCount++ % WINDOW] = nanos;
+            oneRow[oneRowNext] = nanos;
+            oneRowNext = (oneRowNext + 1) % WINDOW;
+            oneRowCount = Math.min(WINDOW, oneRowCount + 1);
         } else {
-            multiNanos[multiCount % WINDOW] = nanos;
-            multiRows[multiCount % WINDOW] = rows;
-            multiCount++;
+            multiNanos[multiNext] = nanos;
+            multiRows[multiNext] = rows;
+            multiNext = (multiNext + 1) % WINDOW;
+            multiCount = Math.min(WINDOW, multiCount + 1);
         }
         if (++sinceUpdate >= 8) {
             sinceUpdate = 0;
@@ -61,7 +67,7 @@ final class RowCost {
 
     /** The weighted median of the multi-row steps' per-row estimates against {@code t1}. */
     private long perRow(long t1) {
-        int n = Math.min(multiCount, WINDOW);
+        int n = multiCount;
         long[][] samples = new long[n][];
         long totalWeight = 0;
         for (int i = 0; i < n; i++) {
@@ -86,7 +92,7 @@ final class RowCost {
     }
 
     private static long median(long[] ring, int count) {
-        long[] copy = Arrays.copyOf(ring, Math.min(count, ring.length));
+        long[] copy = Arrays.copyOf(ring, count);
         Arrays.sort(copy);
         return copy[copy.length / 2];
     }
