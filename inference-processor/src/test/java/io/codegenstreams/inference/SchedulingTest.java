@@ -355,6 +355,22 @@ class SchedulingTest {
         assertThat(get(high).status()).isEqualTo(CompletionStatus.OK);
     }
 
+    /** Lets the held decode thread finish its step and waits inside the next one: that step's rows. */
+    private List<String> nextStep() throws InterruptedException {
+        int before = fake.steps.size();
+        fake.allow(1);
+        fake.awaitSteps(before + 1);
+        return List.copyOf(fake.steps.get(before));
+    }
+
+    /** Every request completes OK with the text it would have had without pauses: {@code tokens} greedy tokens. */
+    private static void assertUnchangedText(List<CompletableFuture<Completion>> fs, int tokens) throws Exception {
+        for (CompletableFuture<Completion> f : fs) {
+            Completion c = get(f);
+            assertThat(c.text()).isEqualTo(FakeBackend.expectedText(c.requestId(), tokens));
+        }
+    }
+
     /**
      * A LOW flood whose queue is old (its heads have aged past HIGH) while LOW keeps joining: a HIGH request that
      * arrives runs at the next step, alone. Aged LOW requests still join once per aging period (see
@@ -366,30 +382,20 @@ class SchedulingTest {
         engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 4, EngineConfig.BATCHING_ADAPTIVE, false,
                 EngineConfig.PRIORITY_AGING_MS, 1_000));
         fake.hold();
-        CompletableFuture<Completion> running = engine.submit(req("L0", Priority.LOW, 30));
+        List<CompletableFuture<Completion>> lows = new ArrayList<>(List.of(engine.submit(req("L0", Priority.LOW, 30))));
         fake.awaitHeld();
-        List<CompletableFuture<Completion>> lows = lowBacklog(8, 30);
+        lows.addAll(lowBacklog(8, 30));
         awaitQueued(engine, 8);
         // the LOW heads wait 3 aging periods: they compete as HIGH minus one level. Long periods, so that the LOW
         // join below stays within one period of the HIGH request's admission however slow the machine.
         Thread.sleep(3_200);
-        int joined = fake.steps.size();
-        fake.allow(1);
-        fake.awaitSteps(joined + 1); // held inside a step where L1..L3 have just joined L0
-        assertThat(fake.steps.get(joined)).containsExactly("L0", "L1", "L2", "L3");
+        assertThat(nextStep()).as("L1..L3 join L0").containsExactly("L0", "L1", "L2", "L3");
         CompletableFuture<Completion> high = engine.submit(req("H1", Priority.HIGH, 3));
         awaitQueued(engine, 6);
-        int before = fake.steps.size();
-        fake.allow(1);
-        fake.awaitSteps(before + 1);
-        assertThat(fake.steps.get(before)).containsExactly("H1");
+        assertThat(nextStep()).containsExactly("H1");
         fake.open();
         assertThat(get(high).status()).isEqualTo(CompletionStatus.OK);
-        assertThat(get(running).text()).isEqualTo(FakeBackend.expectedText("L0", 30));
-        for (CompletableFuture<Completion> f : lows) {
-            Completion c = get(f);
-            assertThat(c.text()).isEqualTo(FakeBackend.expectedText(c.requestId(), 30));
-        }
+        assertUnchangedText(lows, 30);
     }
 
     @Test
@@ -397,28 +403,22 @@ class SchedulingTest {
         engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 2, EngineConfig.BATCHING_ADAPTIVE, false,
                 EngineConfig.PRIORITY_AGING_MS, 5, EngineConfig.PRIORITY_HIGH_ISOLATION, false));
         fake.hold();
-        CompletableFuture<Completion> l1 = engine.submit(req("L1", Priority.LOW, 30));
-        CompletableFuture<Completion> l2 = engine.submit(req("L2", Priority.LOW, 30));
-        fake.awaitHeld(); // L1 and L2 fill the batch
+        List<CompletableFuture<Completion>> lows = List.of(engine.submit(req("L1", Priority.LOW, 30)),
+                engine.submit(req("L2", Priority.LOW, 30)));
+        fake.awaitHeld();
         List<CompletableFuture<Completion>> normals = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             normals.add(engine.submit(req("N" + i, Priority.NORMAL, 3)));
         }
         awaitQueued(engine, 3);
-        Thread.sleep(60); // the NORMAL heads now compete as HIGH minus 10 levels at least
+        Thread.sleep(60); // the NORMAL heads now compete as HIGH minus 10 levels at least; the oldest fills the batch
         CompletableFuture<Completion> high = engine.submit(req("H1", Priority.HIGH, 3));
         awaitQueued(engine, 4);
-        int before = fake.steps.size();
-        fake.allow(1);
-        fake.awaitSteps(before + 1);
-        assertThat(fake.steps.get(before)).contains("H1");
+        assertThat(nextStep()).contains("H1");
         fake.open();
         assertThat(get(high).status()).isEqualTo(CompletionStatus.OK);
-        assertThat(get(l1).text()).isEqualTo(FakeBackend.expectedText("L1", 30));
-        assertThat(get(l2).text()).isEqualTo(FakeBackend.expectedText("L2", 30));
-        for (CompletableFuture<Completion> f : normals) {
-            assertThat(get(f).status()).isEqualTo(CompletionStatus.OK);
-        }
+        assertUnchangedText(lows, 30);
+        assertUnchangedText(normals, 3);
     }
 
     @Test
