@@ -53,6 +53,22 @@ class SchedulingTest {
         return order;
     }
 
+    /** Lets the held decode thread finish its step and waits inside the next one: that step's rows. */
+    private List<String> nextStep() throws InterruptedException {
+        int before = fake.steps.size();
+        fake.allow(1);
+        fake.awaitSteps(before + 1);
+        return List.copyOf(fake.steps.get(before));
+    }
+
+    /** Every request completes OK with the text it would have had without pauses: {@code tokens} greedy tokens. */
+    private static void assertUnchangedText(List<CompletableFuture<Completion>> fs, int tokens) throws Exception {
+        for (CompletableFuture<Completion> f : fs) {
+            Completion c = get(f);
+            assertThat(c.text()).isEqualTo(FakeBackend.expectedText(c.requestId(), tokens));
+        }
+    }
+
     @Test
     void shouldAdmitHighThenNormalThenLowWhenAllAreWaiting() throws Exception {
         engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 1));
@@ -264,10 +280,7 @@ class SchedulingTest {
         List<CompletableFuture<Completion>> lows = lowBacklog(3, 3);
         CompletableFuture<Completion> high = engine.submit(req("H1", Priority.HIGH, 3));
         awaitQueued(engine, 4);
-        int before = fake.steps.size();
-        fake.allow(1);
-        fake.awaitSteps(before + 1);
-        assertThat(fake.steps.get(before)).contains("H1", "N1").doesNotContain("L0");
+        assertThat(nextStep()).contains("H1", "N1").doesNotContain("L0");
         fake.open();
         assertThat(get(high).status()).isEqualTo(CompletionStatus.OK);
         assertThat(get(low).text()).isEqualTo(FakeBackend.expectedText("L0", 30));
@@ -301,10 +314,7 @@ class SchedulingTest {
         fake.awaitHeld();
         CompletableFuture<Completion> high = engine.submit(req("H1", Priority.HIGH, 5));
         awaitQueued(engine, 1);
-        int before = fake.steps.size();
-        fake.allow(1);
-        fake.awaitSteps(before + 1);
-        List<String> rows = List.copyOf(fake.steps.get(before));
+        List<String> rows = nextStep();
         fake.open();
         assertThat(get(high).status()).isEqualTo(CompletionStatus.OK);
         assertThat(get(low).text()).isEqualTo(FakeBackend.expectedText("L0", 30));
@@ -353,22 +363,6 @@ class SchedulingTest {
             assertThat(get(f).status()).isEqualTo(CompletionStatus.OK);
         }
         assertThat(get(high).status()).isEqualTo(CompletionStatus.OK);
-    }
-
-    /** Lets the held decode thread finish its step and waits inside the next one: that step's rows. */
-    private List<String> nextStep() throws InterruptedException {
-        int before = fake.steps.size();
-        fake.allow(1);
-        fake.awaitSteps(before + 1);
-        return List.copyOf(fake.steps.get(before));
-    }
-
-    /** Every request completes OK with the text it would have had without pauses: {@code tokens} greedy tokens. */
-    private static void assertUnchangedText(List<CompletableFuture<Completion>> fs, int tokens) throws Exception {
-        for (CompletableFuture<Completion> f : fs) {
-            Completion c = get(f);
-            assertThat(c.text()).isEqualTo(FakeBackend.expectedText(c.requestId(), tokens));
-        }
     }
 
     /**

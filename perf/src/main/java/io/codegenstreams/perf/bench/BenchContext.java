@@ -178,36 +178,36 @@ final class BenchContext {
    * transaction's commit), and a P99 needs more than a handful of them.
    */
   IdleLatency idleLatency(WorkloadSpec workload, RequestSink sink, EngineMeter meter) {
-    Map<List<Integer>, Double> weights = new LinkedHashMap<>();
+    Map<IdleClass, Double> weights = new LinkedHashMap<>();
     Mix<Integer> prompts = workload.promptBytes();
     Mix<Integer> outputs = workload.outputTokens();
     for (int p = 0; p < prompts.values().size(); p++) {
       for (int o = 0; o < outputs.values().size(); o++) {
-        weights.merge(List.of(prompts.values().get(p), outputs.values().get(o)),
+        weights.merge(new IdleClass(prompts.values().get(p), outputs.values().get(o)),
             prompts.probability(p) * outputs.probability(o), Double::sum);
       }
     }
-    Map<List<Integer>, List<Double>> samples = new LinkedHashMap<>();
+    Map<IdleClass, List<Double>> samples = new LinkedHashMap<>();
     weights.keySet().forEach(k -> samples.put(k, new ArrayList<>()));
     long until = System.nanoTime() + (long) (profile.idleSeconds() * 1e9);
     for (int round = 0; round < profile.idleSamples() || System.nanoTime() < until; round++) {
-      for (Map.Entry<List<Integer>, List<Double>> c : samples.entrySet()) {
+      for (Map.Entry<IdleClass, List<Double>> c : samples.entrySet()) {
         PlannedRequest r = new PlannedRequest(0, "perf-" + runId + "-idle-" + plans.incrementAndGet(),
-            Priority.NORMAL, c.getKey().get(0), c.getKey().get(1), false);
+            Priority.NORMAL, c.getKey().promptBytes(), c.getKey().outputTokens(), false);
         c.getValue().add(new LoadRunner(patientSettings(LONG), meter).run(0, List.of(r), sink, n -> {}).p50Ms());
       }
     }
     List<IdleLatency.Sample> all = new ArrayList<>();
-    samples.forEach((c, ms) -> ms.forEach(m -> all.add(new IdleLatency.Sample(c.get(0), c.get(1),
-        weights.get(c) / ms.size(), m))));
+    samples.forEach((c, ms) -> ms.forEach(m -> all.add(new IdleLatency.Sample(weights.get(c) / ms.size(), m))));
     IdleLatency idle = IdleLatency.of(all);
     progress.say("one request alone, %d samples of %d classes: P50 %.0f ms, P99 %.0f ms (class medians: %s)",
         all.size(), samples.size(), idle.p50Ms(), idle.p99Ms(), samples.entrySet().stream()
-            .map(e -> String.format(Locale.ROOT, "%dB/%dt %.0f", e.getKey().get(0), e.getKey().get(1),
+            .map(e -> String.format(Locale.ROOT, "%dB/%dt %.0f", e.getKey().promptBytes(), e.getKey().outputTokens(),
                 e.getValue().stream().sorted().toList().get(e.getValue().size() / 2)))
             .collect(Collectors.joining(", ")));
     return idle;
   }
 
-
+  /** One class of the mix: a prompt length and an output length. */
+  private record IdleClass(int promptBytes, int outputTokens) {}
 }

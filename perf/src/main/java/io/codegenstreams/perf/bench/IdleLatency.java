@@ -16,8 +16,8 @@ import java.util.List;
  */
 public record IdleLatency(double p50Ms, double p99Ms) {
 
-  /** One request alone: its class, the share of the mix it stands for, and its latency. */
-  public record Sample(int promptBytes, int outputTokens, double weight, double millis) {}
+  /** One request alone: the share of the mix it stands for, and its latency. */
+  public record Sample(double weight, double millis) {}
 
   public static IdleLatency of(List<Sample> samples) {
     if (samples.isEmpty()) {

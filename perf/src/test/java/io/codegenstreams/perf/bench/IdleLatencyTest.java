@@ -12,9 +12,9 @@ class IdleLatencyTest {
   @Test
   void shouldTakeTheSlowSampleAsP99WhenItStandsForMoreThanOnePercent() {
     IdleLatency idle = IdleLatency.of(List.of(
-        new Sample(128, 60, 0.50, 30),
-        new Sample(512, 100, 0.45, 50),
-        new Sample(1536, 140, 0.05, 140)));
+        new Sample(0.50, 30),
+        new Sample(0.45, 50),
+        new Sample(0.05, 140)));
 
     assertThat(idle.p50Ms()).isEqualTo(30);
     assertThat(idle.p99Ms()).isEqualTo(140);
@@ -24,8 +24,8 @@ class IdleLatencyTest {
   @Test
   void shouldIgnoreASlowSampleWhenItStandsForLessThanOnePercent() {
     IdleLatency idle = IdleLatency.of(List.of(
-        new Sample(128, 60, 0.995, 30),
-        new Sample(1536, 140, 0.005, 140)));
+        new Sample(0.995, 30),
+        new Sample(0.005, 140)));
 
     assertThat(idle.p99Ms()).isEqualTo(30);
   }
@@ -33,8 +33,8 @@ class IdleLatencyTest {
   @Test
   void shouldWeighSamplesByTheirShareWhenWeightsDoNotSumToOne() {
     IdleLatency idle = IdleLatency.of(List.of(
-        new Sample(128, 60, 1, 10),
-        new Sample(512, 100, 3, 20)));
+        new Sample(1, 10),
+        new Sample(3, 20)));
 
     assertThat(idle.p50Ms()).isEqualTo(20);
   }
