@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The running system: the embedded broker and registry (or an existing cluster), the topics, the registered
  * schemas. Closing it stops what it started, in reverse order.
+ *
+ * <p>{@link #close()} may run at any moment, from another thread, while {@link #start()} is still on its way (a
+ * SIGTERM during the model's warm-up): it stops what is already running, the engine waits for its loads and decode
+ * steps before it frees native memory, and {@code start()} then ends with {@link StackClosedException} instead of
+ * starting anything more.
  */
 public final class CodegenStack implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CodegenStack.class);
@@ -46,6 +51,8 @@ public final class CodegenStack implements AutoCloseable {
   private final Path dataDir;
   private final boolean embedded;
   private final Map<String, Object> clientProperties;
+  private final Settings settings;
+  private boolean closed;
   private String bootstrapServers;
   private String schemaRegistryUrl;
   private List<TopicSpec> topics;
@@ -53,30 +60,67 @@ public final class CodegenStack implements AutoCloseable {
   private volatile CodegenPipeline pipeline;
   private MetricsServer metricsServer;
 
-  private CodegenStack(Settings settings) {
+  /** Thrown by {@link #start()} when {@link #close()} ran before it finished. */
+  public static final class StackClosedException extends IllegalStateException {
+    StackClosedException() {
+      super("codegen-streams was stopped while it was starting");
+    }
+  }
+
+  /** A stack that has started nothing yet; {@link #start()} starts it. */
+  public CodegenStack(Settings settings) {
+    this.settings = settings;
     this.dataDir = settings.dataDir().toAbsolutePath();
     this.embedded = !settings.connection().external();
     this.clientProperties = settings.connection().clientProperties();
   }
 
-  public static CodegenStack start(Settings settings) {
-    CodegenStack stack = new CodegenStack(settings);
+  /**
+   * Starts the broker and registry (embedded) or connects to the cluster, creates the topics, registers the
+   * schemas, loads and warms the default model and starts the pipeline; on failure stops what it started.
+   *
+   * @throws StackClosedException if {@link #close()} ran meanwhile
+   */
+  public CodegenStack start() {
     MetricsServer.preferNoDelay(); // before the embedded registry starts the JVM's first HTTP server
     try {
-      stack.startInfrastructure(settings);
+      startInfrastructure(settings);
       Map<String, Object> topologyProps = new HashMap<>(settings.config());
       topologyProps.putIfAbsent(TopologyConfig.IDEMPOTENCY_WINDOW_MS, settings.idempotencyWindow().toMillis());
       TopologyConfig topologyConfig = new TopologyConfig(topologyProps);
-      stack.topics = CodegenTopics.specs(topologyConfig, settings.partitions(),
+      topics = CodegenTopics.specs(topologyConfig, settings.partitions(),
           Duration.ofMillis(topologyConfig.getLong(TopologyConfig.IDEMPOTENCY_WINDOW_MS)));
-      TopicCreator.ensure(stack.adminProperties(), stack.topics);
-      SchemaBootstrap.registerContracts(stack.schemaRegistryUrl, stack.clientProperties);
-      stack.startPipeline(topologyConfig, settings);
-      return stack;
+      TopicCreator.ensure(adminProperties(), topics);
+      SchemaBootstrap.registerContracts(schemaRegistryUrl, clientProperties);
+      startPipeline(topologyConfig, settings);
+      return this;
     } catch (RuntimeException e) {
-      stack.close();
+      boolean stopped = isClosed();
+      close();
+      if (stopped && !(e instanceof StackClosedException)) {
+        log.debug("start-up ended by close: {}", e.toString());
+        throw new StackClosedException();
+      }
       throw e;
     }
+  }
+
+  /** Adds a started resource to those {@link #close()} stops; closes it at once if the stack is closed. */
+  private synchronized <T extends AutoCloseable> T register(T resource) {
+    if (closed) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        log.warn("stopping {} failed: {}", resource.getClass().getSimpleName(), e.toString());
+      }
+      throw new StackClosedException();
+    }
+    started.push(resource);
+    return resource;
+  }
+
+  private synchronized boolean isClosed() {
+    return closed;
   }
 
   private void startInfrastructure(Settings settings) {
@@ -86,12 +130,10 @@ public final class CodegenStack implements AutoCloseable {
       return;
     }
     EmbeddedKafkaBroker broker =
-        new EmbeddedKafkaBroker(dataDir, settings.brokerPort(), "--broker-port", Map.of()).start();
-    started.push(broker);
+        register(new EmbeddedKafkaBroker(dataDir, settings.brokerPort(), "--broker-port", Map.of()).start());
     bootstrapServers = broker.bootstrapServers();
     EmbeddedSchemaRegistry registry =
-        new EmbeddedSchemaRegistry(bootstrapServers, settings.registryPort(), "--registry-port").start();
-    started.push(registry);
+        register(new EmbeddedSchemaRegistry(bootstrapServers, settings.registryPort(), "--registry-port").start());
     schemaRegistryUrl = registry.url();
   }
 
@@ -100,26 +142,24 @@ public final class CodegenStack implements AutoCloseable {
     log.info("starting the inference engine ({}, default model {}); the pipeline takes traffic once it is warm",
         engineConfig.getString(EngineConfig.ENGINE), engineConfig.getString(EngineConfig.DEFAULT_MODEL));
     long engineCreated = System.nanoTime();
-    engine = InferenceEngines.create(engineConfig);
-    started.push(engine);
+    engine = register(InferenceEngines.create(engineConfig));
     // Metrics and probes first: they answer (not ready) while the default model warms up.
     CodegenMetrics metrics = CodegenMetrics.create(engine, engineConfig, this::pipelineState)
         .timeStartup(engine, engineCreated);
-    metricsServer = metrics.serve(settings.metricsHost(), settings.metricsPort(), "--metrics-port");
-    started.push(metricsServer);
+    metricsServer = register(metrics.serve(settings.metricsHost(), settings.metricsPort(), "--metrics-port"));
     String url = metricsServer.url();
     log.info("metrics on {}{}, probes on {}{} and {}{}", url, MetricsServer.METRICS_PATH, url, MetricsServer.LIVE_PATH,
         url, MetricsServer.READY_PATH);
     ModelCatalog models = new ModelCatalog(engineConfig.models().keySet(), engineConfig.getString(EngineConfig.DEFAULT_MODEL));
     try {
-      pipeline = CodegenPipeline.start(new CodegenPipeline.Settings(topologyConfig, clientProperties(), schemaRegistryUrl,
+      CodegenPipeline.start(new CodegenPipeline.Settings(topologyConfig, clientProperties(), schemaRegistryUrl,
           dataDir.resolve("streams"), Map.of()), engine, models, metrics.pipelineListener(),
-          Duration.ofMillis(topologyConfig.getLong(TopologyConfig.STARTUP_TIMEOUT_MS)));
+          Duration.ofMillis(topologyConfig.getLong(TopologyConfig.STARTUP_TIMEOUT_MS)),
+          running -> pipeline = register(running));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting the pipeline", e);
     }
-    started.push(pipeline);
   }
 
   private KafkaStreams.State pipelineState() {
@@ -173,7 +213,9 @@ public final class CodegenStack implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    if (engine != null) {
+    boolean first = !closed;
+    closed = true;
+    if (first && engine != null) {
       var stats = engine.stats();
       log.info("engine served {} requests ({} tokens, {} decode steps) in this process", stats.requestsCompleted(),
           stats.tokensGenerated(), stats.inferences());

@@ -61,12 +61,20 @@ final class RunCommand implements Callable<Integer> {
     long started = System.nanoTime();
     CodegenStack.Settings settings = new CodegenStack.Settings(connection, dataDir, brokerPort, registryPort,
         partitions, idempotencyWindow, PropertiesFile.read(configFile, "--config"), metricsHost, metricsPort);
-    CodegenStack stack = CodegenStack.start(settings);
+    CodegenStack stack = new CodegenStack(settings);
     CountDownLatch stopped = new CountDownLatch(1);
+    // Registered before anything starts: a SIGTERM during start-up (the model's warm-up, the first rebalance) stops
+    // what is running, waiting for native work, instead of letting the JVM exit underneath it.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stack.close();
       stopped.countDown();
     }, "codegen-shutdown"));
+    try {
+      stack.start();
+    } catch (CodegenStack.StackClosedException e) {
+      stopped.await();
+      return 0;
+    }
     printBanner(spec.commandLine().getOut(), stack, Duration.ofNanos(System.nanoTime() - started));
     stopped.await();
     return 0;

@@ -7,6 +7,7 @@ import io.codegenstreams.serde.SpecificAvroSerde;
 import io.codegenstreams.topology.internals.CountingProductionExceptionHandler;
 import io.codegenstreams.topology.internals.DeadLetteringProcessingExceptionHandler;
 import io.codegenstreams.topology.internals.ErrorHandlerSupport;
+import io.codegenstreams.topology.internals.InstanceId;
 import io.codegenstreams.topology.internals.RestoreReporter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -56,6 +59,19 @@ public final class CodegenPipeline implements AutoCloseable {
 
   public static CodegenPipeline start(Settings settings, InferenceEngine engine, ModelCatalog models,
                                       PipelineListener listener, Duration readyTimeout) throws InterruptedException {
+    return start(settings, engine, models, listener, readyTimeout, p -> { });
+  }
+
+  /**
+   * Waits for the engine's default model, starts Kafka Streams and waits up to {@code readyTimeout} for
+   * {@code RUNNING}.
+   *
+   * @param started told of the pipeline as soon as its Kafka Streams has started, before it is {@code RUNNING}, so a
+   *                shutdown that arrives during the rebalance can close it
+   */
+  public static CodegenPipeline start(Settings settings, InferenceEngine engine, ModelCatalog models,
+                                      PipelineListener listener, Duration readyTimeout,
+                                      Consumer<CodegenPipeline> started) throws InterruptedException {
     Map<String, Object> serdeConfig = new HashMap<>(settings.clientProperties());
     serdeConfig.put("schema.registry.url", settings.schemaRegistryUrl());
     SpecificAvroSerde<CodeGenRequest> requests = new SpecificAvroSerde<>(CodeGenRequest.class);
@@ -91,10 +107,12 @@ public final class CodegenPipeline implements AutoCloseable {
       return StreamThreadExceptionResponse.REPLACE_THREAD;
     });
     streams.start();
+    CodegenPipeline pipeline = new CodegenPipeline(streams, topology);
+    started.accept(pipeline);
     if (!running.await(readyTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
       log.warn("pipeline not RUNNING after {}; it keeps trying (state {})", readyTimeout, streams.state());
     }
-    return new CodegenPipeline(streams, topology);
+    return pipeline;
   }
 
   static Properties streamsProperties(Settings settings) {
@@ -116,8 +134,16 @@ public final class CodegenPipeline implements AutoCloseable {
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringProcessingExceptionHandler.class);
     props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, CountingProductionExceptionHandler.class);
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     props.put(ErrorHandlerSupport.DLQ_TOPIC, settings.topology().getString(TopologyConfig.DLQ_TOPIC));
     props.putAll(settings.streamsOverrides());
+    String instanceKey = StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    if (settings.topology().getBoolean(TopologyConfig.STATIC_MEMBERSHIP)
+        && !props.containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG) && !props.containsKey(instanceKey)) {
+      // Kafka Streams appends "-<thread index>" to it for each stream thread
+      props.put(instanceKey, settings.topology().getString(TopologyConfig.APPLICATION_ID) + "-"
+          + InstanceId.of(settings.stateDir()));
+    }
     return props;
   }
 

@@ -17,6 +17,7 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 public final class TopologyConfig extends AbstractConfig {
 
   public static final String APPLICATION_ID = "application.id";
+  public static final String STATIC_MEMBERSHIP = "static.membership";
   public static final String REQUESTS_TOPIC = "requests.topic";
   public static final String RESULTS_TOPIC = "results.topic";
   public static final String DLQ_TOPIC = "dlq.topic";
@@ -66,6 +67,11 @@ public final class TopologyConfig extends AbstractConfig {
     ConfigDef def = new ConfigDef()
         .define(APPLICATION_ID, Type.STRING, "codegen-streams", new ConfigDef.NonEmptyString(), Importance.HIGH,
             "Kafka Streams application id: the consumer group of the pipeline and the prefix of its internal topics.")
+        .define(STATIC_MEMBERSHIP, Type.BOOLEAN, true, Importance.MEDIUM,
+            "Stream threads join the group as static members (group.instance.id = <application.id>-<an id kept in"
+                + " the state directory>-<thread>): an instance restarted after a crash takes its partitions back at"
+                + " once instead of after the dead members' session.timeout.ms (45 s by default). A group.instance.id"
+                + " in the client settings is used instead; false joins as dynamic members.")
         .define(REQUESTS_TOPIC, Type.STRING, CodegenTopics.REQUESTS, new ConfigDef.NonEmptyString(), Importance.HIGH,
             "Topic clients produce CodeGenRequest records to, keyed by request_id.")
         .define(RESULTS_TOPIC, Type.STRING, CodegenTopics.RESULTS, new ConfigDef.NonEmptyString(), Importance.HIGH,

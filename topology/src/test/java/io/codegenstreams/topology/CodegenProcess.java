@@ -24,6 +24,11 @@ final class CodegenProcess implements AutoCloseable {
   }
 
   static CodegenProcess start(Path logDir, String name, String... args) throws IOException {
+    return start(logDir, logDir, name, args);
+  }
+
+  /** Starts it in {@code workDir}, where the JVM would write an {@code hs_err_pid*.log} if it crashed. */
+  static CodegenProcess start(Path workDir, Path logDir, String name, String... args) throws IOException {
     Files.createDirectories(logDir);
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -34,15 +39,25 @@ final class CodegenProcess implements AutoCloseable {
     command.addAll(List.of(args));
     Path out = logDir.resolve(name + ".out");
     Path err = logDir.resolve(name + ".err");
-    Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     return new CodegenProcess(process, out, err);
   }
 
   /** Waits until stdout contains {@code text}; fails with both outputs when the process dies or time runs out. */
   void awaitOutput(String text, Duration timeout) throws IOException, InterruptedException {
+    await(text, timeout, false);
+  }
+
+  /** Waits until the log (stderr) contains {@code text}. */
+  void awaitLog(String text, Duration timeout) throws IOException, InterruptedException {
+    await(text, timeout, true);
+  }
+
+  private void await(String text, Duration timeout, boolean log) throws IOException, InterruptedException {
+    Files.createDirectories(stdout.getParent());
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      if (stdout().contains(text)) {
+      if ((log ? stderr() : stdout()).contains(text)) {
         return;
       }
       if (!process.isAlive()) {
@@ -62,8 +77,9 @@ final class CodegenProcess implements AutoCloseable {
     return Files.readString(stderr, StandardCharsets.UTF_8);
   }
 
-  /** SIGKILL: no shutdown hook runs, nothing is flushed or committed. */
+  /** SIGKILL of the process and everything it started: no shutdown hook runs, nothing is flushed or committed. */
   void kill() throws InterruptedException {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
   }

@@ -12,6 +12,7 @@ import io.codegenstreams.inference.spi.DecoderBackend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -33,10 +35,16 @@ import java.util.function.Function;
  *   {@link Entry#ready} completes; load and warm-up times go to the listeners.</li>
  *   <li>Preloading: after a request for model A, the models predicted to follow it ({@link RelatedModels}) are
  *   loaded in the background, only if they fit without evicting anything.</li>
+ *   <li>Closing: loads and warm-ups in progress stop at their next step and are waited for (up to
+ *   {@link #LOADER_STOP_TIMEOUT}) before any native object is freed; a backend whose load finishes after the close
+ *   is closed by its loader.</li>
  * </ul>
  */
 public final class ModelCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
+
+    /** Longest {@link #close()} waits for running loads and warm-ups to stop. */
+    public static final Duration LOADER_STOP_TIMEOUT = Duration.ofSeconds(60);
 
     /** A model in the cache: its scheduler accepts requests at once; it starts decoding when {@code ready}. */
     public static final class Entry {
@@ -62,6 +70,7 @@ public final class ModelCache implements AutoCloseable {
     private final long budget;
     private final RelatedModels related = new RelatedModels();
     private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true); // LRU order
+    private volatile boolean closed;
     private final ExecutorService loader = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "codegen-model-loader");
         t.setDaemon(true);
@@ -185,24 +194,43 @@ public final class ModelCache implements AutoCloseable {
 
     private void doLoad(Entry e) {
         String name = e.spec.name();
+        DecoderBackend backend = null;
         try {
+            if (closed) {
+                throw new Warmup.Cancelled(name);
+            }
             long t0 = System.nanoTime();
-            DecoderBackend backend = registry.providerFor(config, e.spec).load(e.spec, config);
+            backend = registry.providerFor(config, e.spec).load(e.spec, config);
             long t1 = System.nanoTime();
             List<Integer> sizes = new ArrayList<>();
             for (int s : config.getIntList(EngineConfig.WARMUP_BATCH_SIZES)) {
                 sizes.add(Math.min(s, config.getInt(EngineConfig.BATCH_MAX_SIZE)));
             }
-            Warmup.run(backend, sizes.stream().distinct().toList(), config.getInt(EngineConfig.WARMUP_STEPS));
+            LOG.info("Model {} loaded in {} ms; warming up at batch sizes {}", name, (t1 - t0) / 1_000_000,
+                    sizes.stream().distinct().toList());
+            Warmup.run(backend, sizes.stream().distinct().toList(), config.getInt(EngineConfig.WARMUP_STEPS),
+                    () -> closed);
             long t2 = System.nanoTime();
-            e.backend = backend;
-            e.scheduler.start(backend);
+            synchronized (this) {
+                if (closed) {
+                    throw new Warmup.Cancelled(name);
+                }
+                e.backend = backend;
+                e.scheduler.start(backend);
+            }
             LOG.info("Model {} {} loaded in {} ms, warmed up in {} ms", name, backend.info().version(),
                     (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
             listeners.onModelLoaded(name, backend.info().version(), t1 - t0, t2 - t1);
             e.ready.complete(null);
         } catch (RuntimeException | LinkageError ex) {
-            LOG.error("Model {} failed to load", name, ex);
+            if (backend != null && e.backend != backend) {
+                backend.close();
+            }
+            if (ex instanceof Warmup.Cancelled) {
+                LOG.info("Load of model {} stopped: the engine is closing", name);
+            } else {
+                LOG.error("Model {} failed to load", name, ex);
+            }
             synchronized (this) {
                 entries.remove(name, e);
             }
@@ -232,15 +260,29 @@ public final class ModelCache implements AutoCloseable {
     public void close() {
         List<Entry> all;
         synchronized (this) {
+            closed = true;
             all = new ArrayList<>(entries.values());
             entries.clear();
         }
-        loader.shutdownNow();
+        loader.shutdown();
+        boolean stopped;
+        try {
+            stopped = loader.awaitTermination(LOADER_STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            stopped = false;
+        }
+        if (!stopped) {
+            LOG.warn("a model load was still running {} after the engine closed; its native memory is left to the"
+                    + " process exit", LOADER_STOP_TIMEOUT);
+        }
         for (Entry e : all) {
             e.scheduler.close();
-            if (e.backend != null) {
+            if (e.backend != null && e.scheduler.stopped()) {
                 e.backend.close();
             }
+            e.ready.completeExceptionally(new ModelLoadException("the engine closed before model " + e.spec.name()
+                    + " was ready"));
         }
     }
 

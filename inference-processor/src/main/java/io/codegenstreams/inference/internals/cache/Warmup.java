@@ -9,6 +9,7 @@ import io.codegenstreams.inference.spi.StepControl;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs real batches before a model reports ready: for each configured batch size, a prefill of prompts of
@@ -18,10 +19,21 @@ import java.util.List;
 final class Warmup {
     private static final String TEXT = "public final class Warmup { private int count; public int next() { return ";
 
+    /** The warm-up stopped because the engine is closing. */
+    static final class Cancelled extends ModelLoadException {
+        Cancelled(String model) {
+            super("the engine closed while model " + model + " was loading");
+        }
+    }
+
     private Warmup() {
     }
 
-    static void run(DecoderBackend backend, List<Integer> batchSizes, int steps) {
+    /**
+     * @param cancelled checked before every step: the warm-up ends with {@link Cancelled} once it is true, so a
+     *                  shutdown waits for one step, not the whole warm-up
+     */
+    static void run(DecoderBackend backend, List<Integer> batchSizes, int steps, BooleanSupplier cancelled) {
         int ctx = backend.info().contextLength();
         try (BatchSession session = backend.openSession()) {
             for (int size : batchSizes) {
@@ -36,6 +48,9 @@ final class Warmup {
                     rows.add(new TokenRow(-(i + 1) - 100_000L * size, t));
                 }
                 for (int s = 0; s <= steps; s++) {
+                    if (cancelled.getAsBoolean()) {
+                        throw new Cancelled(backend.info().name());
+                    }
                     float[][] logits = session.step(rows, new StepControl());
                     for (int i = 0; i < rows.size(); i++) {
                         rows.get(i).append(argmax(logits[i]));

@@ -13,6 +13,7 @@ import io.codegenstreams.inference.spi.ModelInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -72,6 +73,9 @@ public final class ModelScheduler {
 
     private volatile ModelInfo info;
     private volatile String version;
+    /** Longest {@link #close()} waits for a running decode step. */
+    public static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
     private volatile boolean closed;
     private volatile int inFlight;
     private volatile long kvInFlight;
@@ -213,18 +217,33 @@ public final class ModelScheduler {
         joinThread();
     }
 
+    /**
+     * Waits for the decode thread to finish its step, then closes the session. A thread still inside a step after
+     * {@link #STOP_TIMEOUT} keeps its session: freeing native memory under a running step would crash the process.
+     */
     private void joinThread() {
         Thread t = thread;
         if (t != null && t != Thread.currentThread()) {
             try {
-                t.join(TimeUnit.SECONDS.toMillis(30));
+                t.join(STOP_TIMEOUT.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
+        if (!stopped()) {
+            LOG.warn("decode thread of model {} still runs a step {} after close; its session stays open", model,
+                    STOP_TIMEOUT);
+            return;
+        }
         if (session != null) {
             session.close();
         }
+    }
+
+    /** True once the decode thread has ended (or never started): the backend's native objects are free to close. */
+    public boolean stopped() {
+        Thread t = thread;
+        return t == null || t == Thread.currentThread() || !t.isAlive();
     }
 
     public Map<Priority, Integer> queueDepth() {
