@@ -108,11 +108,7 @@ public final class CodegenStack implements AutoCloseable {
   /** Adds a started resource to those {@link #close()} stops; closes it at once if the stack is closed. */
   private synchronized <T extends AutoCloseable> T register(T resource) {
     if (closed) {
-      try {
-        resource.close();
-      } catch (Exception e) {
-        log.warn("stopping {} failed: {}", resource.getClass().getSimpleName(), e.toString());
-      }
+      closeQuietly(resource);
       throw new StackClosedException();
     }
     started.push(resource);
@@ -221,12 +217,15 @@ public final class CodegenStack implements AutoCloseable {
           stats.tokensGenerated(), stats.inferences());
     }
     while (!started.isEmpty()) {
-      AutoCloseable resource = started.pop();
-      try {
-        resource.close();
-      } catch (Exception e) {
-        log.warn("stopping {} failed: {}", resource.getClass().getSimpleName(), e.toString());
-      }
+      closeQuietly(started.pop());
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable resource) {
+    try {
+      resource.close();
+    } catch (Exception e) {
+      log.warn("stopping {} failed: {}", resource.getClass().getSimpleName(), e.toString());
     }
   }
 }

@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The {@code codegen} command in a separate JVM, as an operator runs it: for tests that cross the process boundary. */
 final class CodegenProcess implements AutoCloseable {
@@ -75,6 +77,15 @@ final class CodegenProcess implements AutoCloseable {
 
   String stderr() throws IOException {
     return Files.readString(stderr, StandardCharsets.UTF_8);
+  }
+
+  /** The number of requests the engine of a stopped {@code codegen run} reports it served, read from its log. */
+  static int servedRequests(String log) {
+    Matcher m = Pattern.compile("engine served (\\d+) requests").matcher(log);
+    if (!m.find()) {
+      throw new AssertionError("no engine count in the log:\n" + log);
+    }
+    return Integer.parseInt(m.group(1));
   }
 
   /** SIGKILL of the process and everything it started: no shutdown hook runs, nothing is flushed or committed. */

@@ -10,13 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -60,7 +55,7 @@ class CrashRecoveryIT {
       String secondLog;
       try (CodegenProcess second = CodegenProcess.start(dir.resolve("logs"), "second", run)) {
         second.awaitOutput("codegen-streams is up", Duration.ofMinutes(2));
-        Map<String, List<CodeGenResult>> byId = allResults(kafka);
+        Map<String, List<CodeGenResult>> byId = kafka.clients().allResults(REQUESTS, Duration.ofMinutes(3));
         assertThat(byId).as("every request answered").hasSize(REQUESTS);
         assertThat(byId.values()).allSatisfy(list -> {
           assertThat(list).as("exactly one committed result per request").hasSize(1);
@@ -70,7 +65,7 @@ class CrashRecoveryIT {
         assertThat(second.terminate(Duration.ofSeconds(60))).isIn(0, 143);
         secondLog = second.stderr();
       }
-      int servedAfterRestart = servedRequests(secondLog);
+      int servedAfterRestart = CodegenProcess.servedRequests(secondLog);
       System.out.printf("crash recovery: %d of %d results committed before SIGKILL; the restarted process ran %d%n",
           committedBeforeKill, REQUESTS, servedAfterRestart);
       assertThat(servedAfterRestart)
@@ -91,19 +86,4 @@ class CrashRecoveryIT {
     }
   }
 
-  private static Map<String, List<CodeGenResult>> allResults(KafkaFixture kafka) {
-    try (KafkaConsumer<String, CodeGenResult> consumer = kafka.resultConsumer()) {
-      List<ConsumerRecord<String, CodeGenResult>> read = new ArrayList<>(KafkaFixture.pollUntil(consumer,
-          Duration.ofMinutes(3), records -> records.stream().map(ConsumerRecord::key).distinct().count() >= REQUESTS));
-      read.addAll(KafkaFixture.pollUntil(consumer, Duration.ofSeconds(2), records -> false));
-      return read.stream().collect(Collectors.groupingBy(ConsumerRecord::key,
-          Collectors.mapping(ConsumerRecord::value, Collectors.toList())));
-    }
-  }
-
-  private static int servedRequests(String log) {
-    Matcher m = Pattern.compile("engine served (\\d+) requests").matcher(log);
-    assertThat(m.find()).as("the engine's count in the log:\n" + log).isTrue();
-    return Integer.parseInt(m.group(1));
-  }
 }

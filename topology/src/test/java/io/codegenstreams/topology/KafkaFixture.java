@@ -6,8 +6,6 @@ import io.codegenstreams.embedded.registry.EmbeddedSchemaRegistry;
 import io.codegenstreams.schemas.CodeGenRequest;
 import io.codegenstreams.schemas.CodeGenResult;
 import io.codegenstreams.serde.RestSchemaRegistryClient;
-import io.codegenstreams.serde.SpecificAvroDeserializer;
-import io.codegenstreams.serde.SpecificAvroSerializer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,12 +17,9 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /** A real broker and schema registry with the pipeline's topics and contracts, for integration tests. */
 public final class KafkaFixture implements AutoCloseable {
@@ -42,18 +37,20 @@ public final class KafkaFixture implements AutoCloseable {
     }
   }
 
+  KafkaClients clients() {
+    return new KafkaClients(broker.bootstrapServers(), registry.url());
+  }
+
   public Map<String, Object> serdeConfig() {
-    return Map.of("schema.registry.url", registry.url());
+    return clients().serdeConfig();
   }
 
   public Map<String, Object> clientProperties() {
-    return Map.of("bootstrap.servers", broker.bootstrapServers());
+    return clients().clientProperties();
   }
 
   public KafkaProducer<String, CodeGenRequest> requestProducer() {
-    SpecificAvroSerializer<CodeGenRequest> values = new SpecificAvroSerializer<>();
-    values.configure(serdeConfig(), false);
-    return new KafkaProducer<>(producerProps(), new StringSerializer(), values);
+    return clients().requestProducer();
   }
 
   public KafkaProducer<byte[], byte[]> rawProducer() {
@@ -61,25 +58,12 @@ public final class KafkaFixture implements AutoCloseable {
   }
 
   private Map<String, Object> producerProps() {
-    Map<String, Object> props = new HashMap<>(clientProperties());
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    return props;
+    return clients().producerProps();
   }
 
   /** A read_committed consumer of the whole results topic from the beginning. */
   public KafkaConsumer<String, CodeGenResult> resultConsumer() {
-    Map<String, Object> props = new HashMap<>(clientProperties());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    SpecificAvroDeserializer<CodeGenResult> values = new SpecificAvroDeserializer<>(CodeGenResult.class);
-    values.configure(serdeConfig(), false);
-    KafkaConsumer<String, CodeGenResult> consumer = new KafkaConsumer<>(props, new StringDeserializer(), values);
-    List<TopicPartition> partitions = consumer.partitionsFor(CodegenTopics.RESULTS).stream()
-        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
-    return consumer;
+    return clients().resultConsumer();
   }
 
   public KafkaConsumer<byte[], byte[]> deadLetterConsumer() {

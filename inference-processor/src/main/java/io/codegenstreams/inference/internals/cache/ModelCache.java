@@ -206,10 +206,10 @@ public final class ModelCache implements AutoCloseable {
             for (int s : config.getIntList(EngineConfig.WARMUP_BATCH_SIZES)) {
                 sizes.add(Math.min(s, config.getInt(EngineConfig.BATCH_MAX_SIZE)));
             }
+            List<Integer> batchSizes = sizes.stream().distinct().toList();
             LOG.info("Model {} loaded in {} ms; warming up at batch sizes {}", name, (t1 - t0) / 1_000_000,
-                    sizes.stream().distinct().toList());
-            Warmup.run(backend, sizes.stream().distinct().toList(), config.getInt(EngineConfig.WARMUP_STEPS),
-                    () -> closed);
+                    batchSizes);
+            Warmup.run(backend, batchSizes, config.getInt(EngineConfig.WARMUP_STEPS), () -> closed);
             long t2 = System.nanoTime();
             synchronized (this) {
                 if (closed) {
