@@ -6,6 +6,8 @@ public enum CompletionStatus {
     OK,
     /** Its deadline passed while it waited, or while it ran, or its decode step timed out twice. */
     TIMEOUT,
+    /** The model cannot serve this request as asked (a suffix for a model without fill-in-the-middle); see the error. */
+    REJECTED,
     /** The model failed on it (isolated poisonous request, model load failure, ...); see {@link Completion#error()}. */
     FAILED
 }

@@ -21,8 +21,8 @@ import static io.codegenstreams.inference.internals.config.ConfigDef.positiveInt
  * Engine configuration in the style of Kafka's {@code AbstractConfig}: every key is a public constant with a doc
  * string, a type, a default and a validator; {@code new EngineConfig(Map)} parses strings or typed values and
  * fails with a {@link ConfigException} naming the key. Models are declared in {@code models}; each may have
- * {@code model.<name>.location}, {@code model.<name>.engine}, {@code model.<name>.memory.bytes} and
- * {@code model.<name>.related}.
+ * {@code model.<name>.location}, {@code model.<name>.engine}, {@code model.<name>.memory.bytes},
+ * {@code model.<name>.related} and {@code model.<name>.fim.template}.
  */
 public final class EngineConfig {
 
@@ -68,7 +68,8 @@ public final class EngineConfig {
                             + " failing at start.")
             .define(MODELS, Type.LIST, "java-coder-3m,java-coder-tiny",
                     "Declared models. Per model: model.<name>.location (classpath:models/<name> by default, or a"
-                            + " directory), model.<name>.engine, model.<name>.memory.bytes, model.<name>.related.")
+                            + " directory), model.<name>.engine, model.<name>.memory.bytes, model.<name>.related,"
+                            + " model.<name>.fim.template (auto, none, starcoder, qwen, codellama, deepseek).")
             .define(DEFAULT_MODEL, Type.STRING, "java-coder-3m", nonEmptyString(),
                     "Model used when a request names none; loaded and warmed up at start (readiness).")
             .define(PRELOAD_MODELS, Type.LIST, "", "Further models to load and warm up at start.")
@@ -178,8 +179,9 @@ public final class EngineConfig {
             @SuppressWarnings("unchecked")
             List<String> related = props.containsKey(p + "related")
                     ? (List<String>) ConfigDef.parseValue(p + "related", Type.LIST, props.get(p + "related")) : List.of();
+            Object fim = props.get(p + "fim.template");
             out.put(name, new ModelSpec(name, loc == null ? "classpath:models/" + name : loc.toString().trim(),
-                    eng == null ? null : eng.toString().trim(), mem, related));
+                    eng == null ? null : eng.toString().trim(), mem, related, fim == null ? null : fim.toString().trim()));
         }
         for (ModelSpec spec : out.values()) {
             for (String r : spec.related()) {

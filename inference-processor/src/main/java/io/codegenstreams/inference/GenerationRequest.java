@@ -18,9 +18,13 @@ import java.util.Objects;
  *                     included in the returned text. {@code null} means none
  * @param seed         sampling seed for reproducible output; {@code null} means a random seed
  * @param deadline     the request completes with TIMEOUT if it has not finished by then; {@code null} means none
+ * @param suffix       the code after the cursor, for fill-in-the-middle: the completion is what goes between
+ *                     {@code prompt} and it. {@code null} means none; a model without fill-in-the-middle tokens
+ *                     answers a suffix with REJECTED
  */
 public record GenerationRequest(String id, String prompt, String model, Priority priority, int maxNewTokens,
-                                float temperature, int topK, List<String> stop, Long seed, Instant deadline) {
+                                float temperature, int topK, List<String> stop, Long seed, Instant deadline,
+                                String suffix) {
 
     public GenerationRequest {
         Objects.requireNonNull(id, "id");
@@ -43,28 +47,38 @@ public record GenerationRequest(String id, String prompt, String model, Priority
         }
     }
 
+    public GenerationRequest(String id, String prompt, String model, Priority priority, int maxNewTokens,
+                             float temperature, int topK, List<String> stop, Long seed, Instant deadline) {
+        this(id, prompt, model, priority, maxNewTokens, temperature, topK, stop, seed, deadline, null);
+    }
+
     /** Greedy request on the default model, NORMAL priority, no stop sequence, no deadline. */
     public static GenerationRequest greedy(String id, String prompt, int maxNewTokens) {
         return new GenerationRequest(id, prompt, null, Priority.NORMAL, maxNewTokens, 0f, 0, List.of(), null, null);
     }
 
     public GenerationRequest withModel(String newModel) {
-        return new GenerationRequest(id, prompt, newModel, priority, maxNewTokens, temperature, topK, stop, seed, deadline);
+        return new GenerationRequest(id, prompt, newModel, priority, maxNewTokens, temperature, topK, stop, seed, deadline, suffix);
     }
 
     public GenerationRequest withPriority(Priority newPriority) {
-        return new GenerationRequest(id, prompt, model, newPriority, maxNewTokens, temperature, topK, stop, seed, deadline);
+        return new GenerationRequest(id, prompt, model, newPriority, maxNewTokens, temperature, topK, stop, seed, deadline, suffix);
     }
 
     public GenerationRequest withDeadline(Instant newDeadline) {
-        return new GenerationRequest(id, prompt, model, priority, maxNewTokens, temperature, topK, stop, seed, newDeadline);
+        return new GenerationRequest(id, prompt, model, priority, maxNewTokens, temperature, topK, stop, seed, newDeadline, suffix);
     }
 
     public GenerationRequest withSampling(float newTemperature, int newTopK, Long newSeed) {
-        return new GenerationRequest(id, prompt, model, priority, maxNewTokens, newTemperature, newTopK, stop, newSeed, deadline);
+        return new GenerationRequest(id, prompt, model, priority, maxNewTokens, newTemperature, newTopK, stop, newSeed, deadline, suffix);
     }
 
     public GenerationRequest withStop(List<String> newStop) {
-        return new GenerationRequest(id, prompt, model, priority, maxNewTokens, temperature, topK, newStop, seed, deadline);
+        return new GenerationRequest(id, prompt, model, priority, maxNewTokens, temperature, topK, newStop, seed, deadline, suffix);
+    }
+
+    public GenerationRequest withSuffix(String newSuffix) {
+        return new GenerationRequest(id, prompt, model, priority, maxNewTokens, temperature, topK, stop, seed, deadline,
+                newSuffix);
     }
 }

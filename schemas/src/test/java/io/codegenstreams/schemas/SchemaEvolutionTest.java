@@ -136,4 +136,42 @@ class SchemaEvolutionTest {
 
     assertThat(decoded.getPriority()).isEqualTo(Priority.NORMAL);
   }
+
+  @Test
+  void shouldStayCompatibleBothWaysWhenSuffixIsAddedForFillInTheMiddle() throws IOException {
+    Schema before = load("/avro/CodeGenRequest-before-suffix.avsc");
+    Schema now = CodeGenRequest.getClassSchema();
+    assertThat(SchemaCompatibility.checkReaderWriterCompatibility(now, before).getType())
+        .as("current reader, pre-suffix writer (BACKWARD)").isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+    assertThat(SchemaCompatibility.checkReaderWriterCompatibility(before, now).getType())
+        .as("pre-suffix reader, current writer (FORWARD)").isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+  }
+
+  @Test
+  void shouldReadSuffixAsNullWhenAPreSuffixClientWroteTheRequest() throws IOException {
+    Schema before = load("/avro/CodeGenRequest-before-suffix.avsc");
+    GenericRecord old = new GenericData.Record(before);
+    for (Schema.Field field : before.getFields()) {
+      if (field.hasDefaultValue()) {
+        old.put(field.name(), GenericData.get().getDefaultValue(field));
+      }
+    }
+    old.put("request_id", "old-client");
+    old.put("prompt", "int x = ");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+    new org.apache.avro.generic.GenericDatumWriter<GenericRecord>(before).write(old, encoder);
+    encoder.flush();
+
+    CodeGenRequest decoded = new SpecificDatumReader<CodeGenRequest>(before, CodeGenRequest.getClassSchema())
+        .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+    assertThat(decoded.getRequestId()).isEqualTo("old-client");
+    assertThat(decoded.getSuffix()).isNull();
+
+    CodeGenRequest withSuffix = CodeGenRequest.newBuilder(v1Request()).setSuffix(";\n}").build();
+    GenericRecord readByOld = new GenericDatumReader<GenericRecord>(CodeGenRequest.getClassSchema(), before)
+        .read(null, DecoderFactory.get().binaryDecoder(encode(withSuffix), null));
+    assertThat(readByOld.get("prompt").toString()).isEqualTo("public int max(int a, int b) {");
+    assertThat(readByOld.getSchema().getField("suffix")).isNull();
+  }
 }

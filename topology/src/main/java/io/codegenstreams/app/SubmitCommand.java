@@ -44,6 +44,9 @@ final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--top-k", defaultValue = "0", description = "Sample among the k most likely tokens; 0 = off.")
   int topK;
 
+  @Option(names = "--suffix", description = "The code after the cursor: fill-in-the-middle (models with FIM tokens).")
+  String suffix;
+
   @Option(names = "--stop", description = "A stop sequence (repeatable).")
   List<String> stop = new ArrayList<>();
 
@@ -81,6 +84,7 @@ final class SubmitCommand implements Callable<Integer> {
           .setTemperature(temperature)
           .setTopK(topK)
           .setStop(stop)
+          .setSuffix(suffix)
           .setDeadline(deadline == null ? null : now.plus(deadline))
           .setCreatedAt(now)
           .build();

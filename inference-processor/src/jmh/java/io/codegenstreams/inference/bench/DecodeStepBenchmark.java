@@ -3,7 +3,7 @@ package io.codegenstreams.inference.bench;
 import io.codegenstreams.inference.internals.text.TokenRow;
 import io.codegenstreams.inference.EngineConfig;
 import io.codegenstreams.inference.internals.ort.OrtBackendProvider;
-import io.codegenstreams.inference.internals.text.ByteTokenizer;
+import io.codegenstreams.inference.spi.ByteLevelCodec;
 import io.codegenstreams.inference.spi.BatchSession;
 import io.codegenstreams.inference.spi.DecoderBackend;
 import io.codegenstreams.inference.spi.StepControl;
@@ -69,7 +69,7 @@ public class DecodeStepBenchmark {
         List<TokenRow> rows = new ArrayList<>();
         for (int i = 0; i < batch; i++) {
             String prompt = Workload.CORPUS.substring(i * 7 % 200, i * 7 % 200 + 20 + i % 30);
-            rows.add(new TokenRow(i, ByteTokenizer.encodePrompt(prompt, 256, 255)));
+            rows.add(new TokenRow(i, new ByteLevelCodec(256, 256).encode(prompt, null, 255)));
         }
         for (int step = 0; step < 64; step++) {
             float[][] logits = session.step(rows, new StepControl());

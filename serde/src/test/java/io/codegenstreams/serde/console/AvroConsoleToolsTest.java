@@ -100,15 +100,16 @@ class AvroConsoleToolsTest {
         "print.headers", "true", "print.key", "true"), consumed(produced.key(), produced.value()));
     assertThat(line).startsWith("CreateTime:1700000000000\tPartition:2\tOffset:17\ttrace:t-1\tr1\t{\"request_id\":\"r1\","
         + "\"prompt\":\"p\",\"model\":null,\"priority\":\"NORMAL\",\"max_new_tokens\":64,");
-    assertThat(line).endsWith("\"metadata\":{}}\n");
+    assertThat(line).endsWith("\"metadata\":{},\"suffix\":null}\n");
   }
 
   @Test
   void shouldPrintJsonThatTheReaderAcceptsWhenRoundTripping() {
-    String input = "{\"request_id\":\"r9\",\"prompt\":\"p\",\"model\":\"m\",\"seed\":5,\"stop\":[\"\\n\"],\"metadata\":{\"k\":\"v\"}}";
+    String input = "{\"request_id\":\"r9\",\"prompt\":\"p\",\"model\":\"m\",\"seed\":5,\"stop\":[\"\\n\"],\"metadata\":{\"k\":\"v\"},\"suffix\":\";\\n}\"}";
     ProducerRecord<byte[], byte[]> produced = read(reader(Map.of()), input).get(0);
     String json = format(Map.of(), consumed(null, produced.value())).trim();
-    assertThat(json).contains("\"model\":{\"string\":\"m\"}").contains("\"seed\":{\"long\":5}");
+    assertThat(json).contains("\"model\":{\"string\":\"m\"}").contains("\"seed\":{\"long\":5}")
+        .contains("\"suffix\":{\"string\":\";\\n}\"}");
     ProducerRecord<byte[], byte[]> again = read(reader(Map.of()), json).get(0);
     assertThat(again.value()).isEqualTo(produced.value());
   }

@@ -258,7 +258,7 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
     CodeGenRequest r = p.request();
     return new GenerationRequest(r.getRequestId(), r.getPrompt(), models.resolve(r.getModel()),
         io.codegenstreams.inference.Priority.valueOf(r.getPriority().name()), r.getMaxNewTokens(), r.getTemperature(),
-        r.getTopK(), r.getStop(), r.getSeed(), Instant.ofEpochMilli(p.deadlineMs()));
+        r.getTopK(), r.getStop(), r.getSeed(), Instant.ofEpochMilli(p.deadlineMs()), r.getSuffix());
   }
 
   private void finish(long now) {

@@ -29,9 +29,11 @@ final class RequestValidator {
     if (r.getPrompt() == null || r.getPrompt().isEmpty()) {
       return Optional.of("prompt is empty: there is nothing to complete");
     }
-    int promptBytes = r.getPrompt().getBytes(StandardCharsets.UTF_8).length;
+    int promptBytes = r.getPrompt().getBytes(StandardCharsets.UTF_8).length
+        + (r.getSuffix() == null ? 0 : r.getSuffix().getBytes(StandardCharsets.UTF_8).length);
     if (promptBytes > promptMaxBytes) {
-      return Optional.of("prompt is " + promptBytes + " bytes, over the limit of " + promptMaxBytes
+      return Optional.of((r.getSuffix() == null ? "prompt is " : "prompt and suffix are ") + promptBytes
+          + " bytes, over the limit of " + promptMaxBytes
           + " (" + TopologyConfig.PROMPT_MAX_BYTES + "): send less context");
     }
     if (!models.knows(r.getModel())) {

@@ -31,6 +31,7 @@ final class Results {
     ResultStatus status = switch (c.status()) {
       case OK -> ResultStatus.OK;
       case TIMEOUT -> ResultStatus.TIMEOUT;
+      case REJECTED -> ResultStatus.REJECTED;
       case FAILED -> ResultStatus.FAILED;
     };
     return base(request.getRequestId(), request, c.model(), nowMs)

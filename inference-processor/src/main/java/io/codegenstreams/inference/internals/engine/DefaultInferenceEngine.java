@@ -16,7 +16,6 @@ import io.codegenstreams.inference.internals.cache.ModelCache;
 import io.codegenstreams.inference.internals.scheduler.Finisher;
 import io.codegenstreams.inference.internals.scheduler.ModelScheduler;
 import io.codegenstreams.inference.internals.scheduler.Sequence;
-import io.codegenstreams.inference.internals.text.ByteTokenizer;
 import io.codegenstreams.inference.spi.BackendProvider;
 
 import java.time.Duration;
@@ -90,13 +89,9 @@ public final class DefaultInferenceEngine implements InferenceEngine {
         }
         Sequence s = new Sequence(request, model, future, now, deadlineNanos(now, request.deadline()));
         try {
+            // tokenized here, off the decode thread, when the model is loaded (else by the decode thread at admission)
             pool.execute(() -> {
-                byte[] bytes = ByteTokenizer.utf8(request.prompt());
-                int[] t = new int[bytes.length];
-                for (int i = 0; i < bytes.length; i++) {
-                    t[i] = bytes[i] & 0xff;
-                }
-                s.setPromptBytes(t);
+                entry.scheduler.prepare(s);
                 entry.scheduler.enqueue(s);
             });
         } catch (RejectedExecutionException e) {

@@ -3,8 +3,6 @@ package io.codegenstreams.inference.internals.ort;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Index arithmetic and row copies for a KV buffer laid out as {@code [layers, 2, rows, heads, capacity, headDim]}:
@@ -27,16 +25,6 @@ final class KvLayout {
         this.headDim = headDim;
     }
 
-    /** The ONNX input names of the past, in the order of the parts: past_key_0, past_value_0, past_key_1, ... */
-    static List<String> pastInputNames(int layers) {
-        List<String> names = new ArrayList<>(2 * layers);
-        for (int l = 0; l < layers; l++) {
-            names.add("past_key_" + l);
-            names.add("past_value_" + l);
-        }
-        return names;
-    }
-
     int parts() {
         return 2 * layers;
     }
@@ -57,8 +45,8 @@ final class KvLayout {
     /**
      * Copies the {@code len} tokens ending at column {@code srcEnd} of row {@code srcRow} of {@code src} (parts of
      * {@code srcRows} rows x {@code srcCap} columns) so that they end at column {@code dstEnd} of row {@code dstRow}
-     * of {@code dst} ({@code dstRows} x {@code dstCap}). The model's {@code new_key_values} output of a run over
-     * {@code b} rows and {@code s} positions is such a buffer with {@code b} rows of {@code s} columns.
+     * of {@code dst} ({@code dstRows} x {@code dstCap}). A run's KV output over {@code b} rows is such a buffer with
+     * {@code b} rows of {@link GraphContract#outputColumns} columns.
      */
     void copyRow(FloatBuffer src, int srcRows, int srcCap, int srcEnd, int srcRow,
                  FloatBuffer dst, int dstRows, int dstCap, int dstEnd, int dstRow, int len) {

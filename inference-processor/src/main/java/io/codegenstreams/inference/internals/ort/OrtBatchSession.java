@@ -23,14 +23,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * KV-cache batch on ONNX Runtime, per the model's ONNX contract (inputs {@code input_ids}, {@code position_ids},
- * {@code attention_mask}, {@code past_key_<l>} and {@code past_value_<l>} per layer; outputs {@code logits} and
- * {@code new_key_values}, the keys and values of the fed positions only).
+ * KV-cache batch on ONNX Runtime, for either graph layout ({@link GraphContract}: the project's own contract, or
+ * Hugging Face Optimum's {@code past_key_values} / {@code present} export).
  *
- * <p><b>The cache is appended to, never rebuilt.</b> The graph reads the past and returns only the new columns;
- * this session appends them to its own buffers. A decode step's memory traffic over the cache is therefore one
- * read (by the attention), where a graph that returns {@code present = concat(past, new)} copies the whole cache at
- * every step: on this CPU that copy made a step of 32 rows at 250 tokens 4x slower.
+ * <p><b>The cache is appended to, never rebuilt.</b> The session keeps its own buffers and appends each run's new
+ * columns to them. With the native contract the graph returns only those columns, so a decode step's memory
+ * traffic over the cache is one read (by the attention). An Optimum graph returns {@code present =
+ * concat(past, new)}: ONNX Runtime writes it into one reused buffer (bound as the run's outputs), and only the new
+ * columns are copied from there; that is one extra write of the cache per step, the least this layout allows.
  *
  * <p><b>Banks.</b> The rows live in a few {@link KvBank banks}, each decoded by its own run. Sequences that join
  * are prefilled together in one run, then each is copied into a free row of the bank it pads least (a row that
@@ -73,6 +73,7 @@ final class OrtBatchSession implements BatchSession {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final KvLayout kv;
+    private final GraphContract graph;
     private final List<String> pastNames;
     private final int vocab;
     private final int context;
@@ -104,11 +105,12 @@ final class OrtBatchSession implements BatchSession {
         return live;
     }
 
-    OrtBatchSession(OrtEnvironment env, OrtSession session, KvLayout kv, int vocab, int context) {
+    OrtBatchSession(OrtEnvironment env, OrtSession session, KvLayout kv, GraphContract graph, int vocab, int context) {
         this.env = env;
         this.session = session;
         this.kv = kv;
-        this.pastNames = KvLayout.pastInputNames(kv.layers);
+        this.graph = graph;
+        this.pastNames = graph.pastNames();
         this.vocab = vocab;
         this.context = context;
     }
@@ -314,10 +316,11 @@ final class OrtBatchSession implements BatchSession {
         for (int r = 0; r < b; r++) {
             mask[(r + 1) * t - 1] = 1L;
         }
-        FloatBuffer fresh = scratch(kv.floats(b, 1));
+        int cols = graph.outputColumns(bank.cap, 1);
+        FloatBuffer fresh = scratch(kv.floats(b, cols));
         run(ids, pos, new long[]{b, 1}, mask, new long[]{b, t}, bank, fresh, b, control, (r, logits) -> {
             if (rowToInput[r] >= 0) {  // dead rows are masked; their column is not kept
-                kv.copyRow(fresh, b, 1, 1, r, bank.buf, bank.rowsCap, bank.cap, bank.end + 1, r, 1);
+                kv.copyRow(fresh, b, cols, cols, r, bank.buf, bank.rowsCap, bank.cap, bank.end + 1, r, 1);
                 out[rowToInput[r]] = logits;
                 bank.rowLen[r]++;
             }
@@ -415,8 +418,9 @@ final class OrtBatchSession implements BatchSession {
     }
 
     /**
-     * Runs the graph over {@code bank}'s past (an empty past when {@code bank} is null); ONNX Runtime writes
-     * {@code new_key_values} into {@code newKv} (a direct buffer) and each row's logits go to {@code rowLogits}.
+     * Runs the graph over {@code bank}'s past (an empty past when {@code bank} is null); ONNX Runtime writes the KV
+     * output ({@link GraphContract#outputColumns} columns) into {@code newKv} (a direct buffer) and each row's
+     * last-position logits go to {@code rowLogits}.
      */
     private void run(long[] ids, long[] pos, long[] idShape, long[] mask, long[] maskShape, KvBank bank,
                      FloatBuffer newKv, int b, StepControl control, RowLogits rowLogits) throws OrtException {
@@ -427,14 +431,29 @@ final class OrtBatchSession implements BatchSession {
             in.put("input_ids", own(owned, OnnxTensor.createTensor(env, LongBuffer.wrap(ids), idShape)));
             in.put("position_ids", own(owned, OnnxTensor.createTensor(env, LongBuffer.wrap(pos), idShape)));
             in.put("attention_mask", own(owned, OnnxTensor.createTensor(env, LongBuffer.wrap(mask), maskShape)));
-            long[] pastShape = kv.partShape(b, bank == null ? 0 : bank.cap);
+            int pastCols = bank == null ? 0 : bank.cap;
+            long[] pastShape = kv.partShape(b, pastCols);
             FloatBuffer empty = FloatBuffer.allocate(0);
             for (int p = 0; p < pastNames.size(); p++) {
                 FloatBuffer past = bank == null ? empty : bank.part(p);
                 in.put(pastNames.get(p), own(owned, OnnxTensor.createTensor(env, past, pastShape)));
             }
-            OnnxTensor out = own(owned, OnnxTensor.createTensor(env, newKv,
-                    new long[]{kv.layers, 2, b, kv.heads, seq, kv.headDim}));
+            if (graph.useCacheBranch()) {
+                in.put(GraphContract.USE_CACHE_BRANCH,
+                        own(owned, OnnxTensor.createTensor(env, new boolean[]{pastCols > 0})));
+            }
+            Map<String, OnnxTensor> outputs = new HashMap<>();
+            int cols = graph.outputColumns(pastCols, seq);
+            if (graph.layout() == ModelFiles.Layout.OPTIMUM) {
+                long partFloats = kv.partFloats(b, cols);
+                for (int p = 0; p < kv.parts(); p++) {
+                    outputs.put(graph.presentNames().get(p), own(owned, OnnxTensor.createTensor(env,
+                            slice(newKv, p * partFloats, partFloats), kv.partShape(b, cols))));
+                }
+            } else {
+                outputs.put("new_key_values", own(owned, OnnxTensor.createTensor(env, newKv,
+                        new long[]{kv.layers, 2, b, kv.heads, seq, kv.headDim})));
+            }
             control.onCancel(() -> {
                 try {
                     options.setTerminate(true);
@@ -442,11 +461,11 @@ final class OrtBatchSession implements BatchSession {
                     // the run is ending anyway
                 }
             });
-            try (OrtSession.Result result = session.run(in, Set.of("logits"), Map.of("new_key_values", out), options)) {
+            try (OrtSession.Result result = session.run(in, Set.of("logits"), outputs, options)) {
                 FloatBuffer logits = ((OnnxTensor) result.get("logits").get()).getFloatBuffer();
                 for (int r = 0; r < b; r++) {
                     float[] row = new float[vocab];
-                    logits.get(r * vocab, row);
+                    logits.get((int) graph.logitsOffset(r, seq, vocab), row);
                     rowLogits.accept(r, row);
                 }
             }
@@ -504,10 +523,14 @@ final class OrtBatchSession implements BatchSession {
     }
 
     private static FloatBuffer slice(FloatBuffer buf, long floats) {
+        return slice(buf, 0, floats);
+    }
+
+    private static FloatBuffer slice(FloatBuffer buf, long offset, long floats) {
         if (floats == 0) {
             return FloatBuffer.allocate(0);
         }
-        return buf.duplicate().clear().limit((int) floats).slice();
+        return buf.duplicate().clear().position((int) offset).limit((int) (offset + floats)).slice();
     }
 
     private void clear() {

@@ -4,14 +4,20 @@ import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.nn.Block;
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import io.codegenstreams.inference.ModelLoadException;
 import io.codegenstreams.inference.ModelSpec;
+import io.codegenstreams.inference.internals.text.HfTextCodec;
 import io.codegenstreams.inference.spi.BatchSession;
+import io.codegenstreams.inference.spi.ByteLevelCodec;
 import io.codegenstreams.inference.spi.DecoderBackend;
 import io.codegenstreams.inference.spi.ModelInfo;
+import io.codegenstreams.inference.spi.TextCodec;
 
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -32,26 +38,43 @@ final class OrtDecoderBackend implements DecoderBackend {
     private final OrtEnvironment env;
     private final ModelInfo info;
     private final KvLayout kv;
+    private final GraphContract graph;
+    private final TextCodec codec;
 
-    private OrtDecoderBackend(Model model, OrtSession session, ModelFiles.Descriptor d) {
+    private OrtDecoderBackend(Model model, OrtSession session, ModelFiles.Descriptor d, GraphContract graph,
+                              TextCodec codec) {
         this.model = model;
         this.session = session;
         this.env = OrtEnvironment.getEnvironment();
         this.info = d.info();
-        this.kv = new KvLayout(d.layers(), d.heads(), d.headDim());
+        this.kv = new KvLayout(d.layers(), d.kvHeads(), d.headDim());
+        this.graph = graph;
+        this.codec = codec;
     }
 
     static OrtDecoderBackend load(ModelSpec spec, OrtSession.SessionOptions options, Device device) {
         ModelFiles.Descriptor d = ModelFiles.resolve(spec);
         DjlRuntime.onnxRuntime();
         Model model = Model.newInstance(spec.name(), device, "OnnxRuntime");
+        HfTextCodec hf = null;
         try {
-            model.load(d.dir(), "model", Map.of("sessionOptions", options));
+            model.load(d.onnxDir(), "model", Map.of("sessionOptions", options));
             OrtSession session = sessionOf(model.getBlock());
-            checkContract(spec, d, session);
-            return new OrtDecoderBackend(model, session, d);
+            GraphContract graph = checkContract(spec, d, session);
+            TextCodec codec;
+            if (d.layout() == ModelFiles.Layout.OPTIMUM) {
+                hf = HfTextCodec.load(spec.name(), d.dir(), d.endTokens(), spec.fimTemplate(),
+                        "model." + spec.name() + ".fim.template");
+                codec = hf;
+            } else {
+                codec = new ByteLevelCodec(d.info().bosTokenId(), d.info().eosTokenId());
+            }
+            return new OrtDecoderBackend(model, session, d, graph, codec);
         } catch (IOException | MalformedModelException | OrtException | RuntimeException e) {
             model.close();
+            if (hf != null) {
+                hf.close();
+            }
             if (e instanceof ModelLoadException mle) {
                 throw mle;
             }
@@ -69,26 +92,45 @@ final class OrtDecoderBackend implements DecoderBackend {
         }
     }
 
-    private static void checkContract(ModelSpec spec, ModelFiles.Descriptor d, OrtSession session) throws OrtException {
-        var in = session.getInputInfo().keySet();
+    private static GraphContract checkContract(ModelSpec spec, ModelFiles.Descriptor d, OrtSession session)
+            throws OrtException {
+        Map<String, NodeInfo> in = session.getInputInfo();
         var out = session.getOutputInfo().keySet();
-        if (in.contains("past_key_values")) {
-            throw new ModelLoadException("Model " + spec.name() + " was exported for the older ONNX contract"
+        String where = "Model " + spec.name() + " (model." + spec.name() + ".location=" + d.dir() + ")";
+        if (d.layout() == ModelFiles.Layout.NATIVE && in.containsKey("past_key_values")) {
+            throw new ModelLoadException(where + " was exported for the older ONNX contract"
                     + " (past_key_values -> present_key_values); export it again with"
                     + " inference-processor/training/export.py, which writes past_key_<l>/past_value_<l> -> new_key_values");
         }
+        GraphContract graph = GraphContract.of(d.layout(), d.layers(), in.containsKey(GraphContract.USE_CACHE_BRANCH));
+        String expected = d.layout() == ModelFiles.Layout.OPTIMUM
+                ? "an Optimum text-generation-with-past export: input_ids, attention_mask, position_ids,"
+                + " past_key_values.<i>.key|value -> logits, present.<i>.key|value"
+                : "the project's contract: input_ids, position_ids, attention_mask, past_key_<l>, past_value_<l>"
+                + " -> logits, new_key_values";
         List<String> inputs = new ArrayList<>(List.of("input_ids", "position_ids", "attention_mask"));
-        inputs.addAll(KvLayout.pastInputNames(d.layers()));
+        inputs.addAll(graph.pastNames());
         for (String name : inputs) {
-            if (!in.contains(name)) {
-                throw new ModelLoadException("Model " + spec.name() + " lacks ONNX input " + name + " (has " + in + ")");
+            if (!in.containsKey(name)) {
+                String hint = name.equals("position_ids") ? " (positions are given explicitly because batched rows"
+                        + " are left-padded; re-export with a current optimum-cli, which adds position_ids)" : "";
+                throw new ModelLoadException(where + ": the ONNX graph lacks input " + name + hint + "; expected "
+                        + expected + " (has " + in.keySet() + ")");
             }
         }
-        for (String name : new String[]{"logits", "new_key_values"}) {
+        List<String> outputs = new ArrayList<>(List.of("logits"));
+        outputs.addAll(graph.presentNames());
+        for (String name : outputs) {
             if (!out.contains(name)) {
-                throw new ModelLoadException("Model " + spec.name() + " lacks ONNX output " + name + " (has " + out + ")");
+                throw new ModelLoadException(where + ": the ONNX graph lacks output " + name + "; expected " + expected
+                        + " (has " + out + ")");
             }
         }
+        if (in.get(graph.pastNames().get(0)).getInfo() instanceof TensorInfo t && t.type != OnnxJavaType.FLOAT) {
+            throw new ModelLoadException(where + ": its KV cache is " + t.type + "; this engine runs float32 graphs"
+                    + " (export with --dtype fp32)");
+        }
+        return graph;
     }
 
     @Override
@@ -98,11 +140,19 @@ final class OrtDecoderBackend implements DecoderBackend {
 
     @Override
     public BatchSession openSession() {
-        return new OrtBatchSession(env, session, kv, info.vocabSize(), info.contextLength());
+        return new OrtBatchSession(env, session, kv, graph, info.vocabSize(), info.contextLength());
+    }
+
+    @Override
+    public TextCodec codec() {
+        return codec;
     }
 
     @Override
     public void close() {
         model.close();
+        if (codec instanceof HfTextCodec hf) {
+            hf.close();
+        }
     }
 }

@@ -103,8 +103,8 @@ public final class TensorRtBackendProvider implements BackendProvider {
     static String profile(ModelFiles.Descriptor d, int batch, int seq, int total, int past) {
         StringBuilder s = new StringBuilder("input_ids:" + batch + "x" + seq + ",position_ids:" + batch + "x" + seq
                 + ",attention_mask:" + batch + "x" + total);
-        for (String name : KvLayout.pastInputNames(d.layers())) {
-            s.append(',').append(name).append(':').append(batch).append('x').append(d.heads()).append('x').append(past)
+        for (String name : GraphContract.pastNames(d.layout(), d.layers())) {
+            s.append(',').append(name).append(':').append(batch).append('x').append(d.kvHeads()).append('x').append(past)
                     .append('x').append(d.headDim());
         }
         return s.toString();

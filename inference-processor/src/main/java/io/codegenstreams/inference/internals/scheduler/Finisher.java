@@ -5,14 +5,13 @@ import io.codegenstreams.inference.CompletionStatus;
 import io.codegenstreams.inference.FinishReason;
 import io.codegenstreams.inference.internals.engine.Counters;
 import io.codegenstreams.inference.internals.engine.Listeners;
-import io.codegenstreams.inference.internals.text.ByteTokenizer;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Turns a finished sequence into a {@link Completion} and completes its future on the post-processing pool
- * (UTF-8 decoding and the caller's callbacks stay off the decode thread). If the pool is saturated the work runs
+ * (detokenizing and the caller's callbacks stay off the decode thread). If the pool is saturated the work runs
  * on the calling thread: a completion is never dropped.
  */
 public final class Finisher {
@@ -27,7 +26,8 @@ public final class Finisher {
     }
 
     /**
-     * @param dropTail generated tokens at the end not to include in the text (EOS or the stop sequence)
+     * @param dropTail generated tokens at the end not to include in the text (the end-of-text token); a stop
+     *                 sequence and what follows it are cut from the text
      */
     void finish(Sequence s, CompletionStatus status, FinishReason reason, String error, int dropTail, String version,
                 long now) {
@@ -41,7 +41,7 @@ public final class Finisher {
         long queue = (s.firstStepNanos == 0 ? now : s.firstStepNanos) - s.submitNanos;
         long inference = s.firstStepNanos == 0 ? 0 : now - s.firstStepNanos;
         Runnable work = () -> {
-            String text = tokens == null ? "" : ByteTokenizer.decode(tokens, promptLen, end);
+            String text = tokens == null || s.codec == null ? "" : s.stops.cut(s.codec.decode(tokens, promptLen, end));
             Completion c = new Completion(s.request.id(), status, text, reason, error, s.model, version, promptLen,
                     generated, queue, inference, s.maxBatch);
             counters.completed.increment();

@@ -10,6 +10,7 @@ import io.codegenstreams.inference.internals.engine.Listeners;
 import io.codegenstreams.inference.spi.BatchSession;
 import io.codegenstreams.inference.spi.DecoderBackend;
 import io.codegenstreams.inference.spi.ModelInfo;
+import io.codegenstreams.inference.spi.TextCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +73,7 @@ public final class ModelScheduler {
     private final List<Sequence> active = new ArrayList<>();
 
     private volatile ModelInfo info;
+    private volatile TextCodec codec;
     private volatile String version;
     /** Longest {@link #close()} waits for a running decode step. */
     public static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
@@ -140,6 +142,15 @@ public final class ModelScheduler {
     }
 
     /** Queues a tokenized sequence whose place was reserved. */
+    /** Tokenizes {@code s} now if the model is loaded (any thread, before {@link #enqueue}); else admission will. */
+    public void prepare(Sequence s) {
+        ModelInfo i = info;
+        TextCodec c = codec;
+        if (i != null && c != null) {
+            s.prepare(i, c);
+        }
+    }
+
     public void enqueue(Sequence s) {
         lock.lock();
         try {
@@ -161,6 +172,7 @@ public final class ModelScheduler {
     public void start(DecoderBackend backend) {
         lock.lock();
         try {
+            this.codec = backend.codec();
             this.info = backend.info();
             this.version = info.version();
             this.session = backend.openSession();
@@ -339,6 +351,11 @@ public final class ModelScheduler {
         int cap = policy.cap();
         Sequence s;
         while ((s = next(now, cap)) != null) {
+            if (s.rejection != null) {
+                queues.remove(s);
+                finisher.finish(s, CompletionStatus.REJECTED, null, s.rejection, 0, version, now);
+                continue;
+            }
             if (s.kvReserveBytes > kvBudget) {
                 queues.remove(s);
                 finisher.finish(s, CompletionStatus.FAILED, null, "request needs " + s.kvReserveBytes
@@ -379,10 +396,10 @@ public final class ModelScheduler {
         if (s == null) {
             return null;
         }
-        s.prepare(info);
+        s.prepare(info, codec);
         if (s.priority() != Priority.HIGH && !staticMode && !fits(s, cap) && queues.depth(Priority.HIGH) > 0) {
             s = queues.head(Priority.HIGH);
-            s.prepare(info);
+            s.prepare(info, codec);
         }
         return s;
     }
@@ -539,12 +556,11 @@ public final class ModelScheduler {
         int token = s.sampler.next(logits);
         s.append(token);
         int generated = s.generated();
-        if (token == info.eosTokenId()) {
+        if (s.codec.endsGeneration(token)) {
             return () -> finisher.finish(s, CompletionStatus.OK, FinishReason.STOP, null, 1, version, now);
         }
-        int stopLen = s.stops.isEmpty() ? 0 : s.stops.matchAtEnd(s.tokens(), s.promptLength(), s.length());
-        if (stopLen > 0) {
-            return () -> finisher.finish(s, CompletionStatus.OK, FinishReason.STOP, null, stopLen, version, now);
+        if (s.stops.matches(s.codec, s.tokens(), s.promptLength(), s.length())) {
+            return () -> finisher.finish(s, CompletionStatus.OK, FinishReason.STOP, null, 0, version, now);
         }
         if (generated >= s.request().maxNewTokens() || s.length() > info.contextLength()) {
             return () -> finisher.finish(s, CompletionStatus.OK, FinishReason.LENGTH, null, 0, version, now);

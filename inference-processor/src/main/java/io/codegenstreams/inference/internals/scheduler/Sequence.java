@@ -8,8 +8,8 @@ import io.codegenstreams.inference.internals.text.StopMatcher;
 import io.codegenstreams.inference.internals.text.TokenRow;
 import io.codegenstreams.inference.spi.ModelInfo;
 import io.codegenstreams.inference.spi.SequenceView;
+import io.codegenstreams.inference.spi.TextCodec;
 
-import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -45,40 +45,36 @@ public final class Sequence implements SequenceView {
         this.deadlineNanos = deadlineNanos;
     }
 
-    private int[] promptBytes;
-
-    /** Stores the prompt's UTF-8 bytes; done on the pre-processing pool before the sequence is queued. */
-    public void setPromptBytes(int[] bytes) {
-        promptBytes = bytes;
-    }
+    TextCodec codec;
+    /** Why the model cannot serve this request (set by {@link #prepare}), or null. */
+    String rejection;
 
     /**
-     * Builds the model input on first admission: BOS + bytes when that fits the context, else the last
-     * {@code contextLength} bytes (the end of the prompt is what the continuation depends on).
+     * Builds the model input on first admission, with the model's tokenizer: see {@link TextCodec#encode} (the end
+     * of a prompt longer than the context is kept). A suffix for a model without fill-in-the-middle sets
+     * {@link #rejection} instead.
      */
-    void prepare(ModelInfo info) {
-        if (row != null) {
+    void prepare(ModelInfo info, TextCodec textCodec) {
+        if (row != null || rejection != null) {
             return;
         }
-        int[] prompt;
-        if (promptBytes.length + 1 <= info.contextLength()) {
-            prompt = new int[promptBytes.length + 1];
-            prompt[0] = info.bosTokenId();
-            System.arraycopy(promptBytes, 0, prompt, 1, promptBytes.length);
-        } else {
-            prompt = Arrays.copyOfRange(promptBytes, promptBytes.length - info.contextLength(), promptBytes.length);
+        codec = textCodec;
+        sampler = new Sampler(request.temperature(), request.topK(), request.seed());
+        stops = new StopMatcher(request.stop());
+        if (request.suffix() != null && textCodec.infillTemplate() == null) {
+            rejection = "model " + model + " has no fill-in-the-middle tokens, so a suffix cannot be served (a model"
+                    + " whose tokenizer has them can be declared with model." + model + ".fim.template)";
+            return;
         }
-        promptBytes = null;
+        int[] prompt = textCodec.encode(request.prompt(), request.suffix(), info.contextLength());
         int maxNew = Math.min(request.maxNewTokens(), info.contextLength() + 1 - prompt.length);
         row = new TokenRow(id, prompt, prompt.length + maxNew + 1);
         promptLength = prompt.length;
-        sampler = new Sampler(request.temperature(), request.topK(), request.seed());
-        stops = new StopMatcher(request.stop());
         kvReserveBytes = (long) (prompt.length + maxNew) * info.kvBytesPerToken();
     }
 
     boolean prepared() {
-        return row != null;
+        return row != null || rejection != null;
     }
 
     void append(int token) {

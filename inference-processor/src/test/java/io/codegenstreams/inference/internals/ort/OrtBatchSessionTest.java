@@ -2,7 +2,7 @@ package io.codegenstreams.inference.internals.ort;
 
 import io.codegenstreams.inference.EngineConfig;
 import io.codegenstreams.inference.internals.text.TokenRow;
-import io.codegenstreams.inference.internals.text.ByteTokenizer;
+import io.codegenstreams.inference.spi.ByteLevelCodec;
 import io.codegenstreams.inference.internals.text.Sampler;
 import io.codegenstreams.inference.spi.BatchSession;
 import io.codegenstreams.inference.spi.DecoderBackend;
@@ -41,7 +41,7 @@ class OrtBatchSessionTest {
     }
 
     static int[] prompt(int i) {
-        return ByteTokenizer.encodePrompt(PROMPTS[i], 256, 255);
+        return new ByteLevelCodec(256, 256).encode(PROMPTS[i], null, 255);
     }
 
     static List<Integer> alone(int i, int steps) throws Exception {
