@@ -89,6 +89,14 @@ class HfModelTest {
         return codecs.get(model).decode(g, 0, end);
     }
 
+    /** The prompt cases, then the fill-in-the-middle cases. */
+    static List<JsonNode> allCases(JsonNode ref) {
+        List<JsonNode> all = new ArrayList<>();
+        ref.get("cases").forEach(all::add);
+        ref.get("fim").forEach(all::add);
+        return all;
+    }
+
     static GenerationRequest request(String model, String id, JsonNode c, int maxNew) {
         GenerationRequest r = c.has("suffix")
                 ? GenerationRequest.greedy(id, c.get("prefix").asText(), maxNew).withSuffix(c.get("suffix").asText())
@@ -115,9 +123,7 @@ class HfModelTest {
     void shouldMatchPyTorchGreedyTokensWhenEachRequestRunsAlone(String model) throws Exception {
         JsonNode ref = reference(model);
         int n = ref.get("greedy_tokens").asInt();
-        List<JsonNode> all = new ArrayList<>();
-        ref.get("cases").forEach(all::add);
-        ref.get("fim").forEach(all::add);
+        List<JsonNode> all = allCases(ref);
         for (int i = 0; i < all.size(); i++) {
             JsonNode c = all.get(i);
             Completion done = engine.submit(request(model, model + "-alone-" + i, c, n)).get(120, TimeUnit.SECONDS);
@@ -132,9 +138,7 @@ class HfModelTest {
     void shouldMatchPyTorchGreedyTokensWhenRequestsShareALeftPaddedBatch(String model) throws Exception {
         JsonNode ref = reference(model);
         int n = ref.get("greedy_tokens").asInt();
-        List<JsonNode> all = new ArrayList<>();
-        ref.get("cases").forEach(all::add);
-        ref.get("fim").forEach(all::add);
+        List<JsonNode> all = allCases(ref);
         List<CompletableFuture<Completion>> fs = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
             fs.add(engine.submit(request(model, model + "-batch-" + i, all.get(i), n)));

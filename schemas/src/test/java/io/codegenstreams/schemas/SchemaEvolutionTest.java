@@ -49,6 +49,25 @@ class SchemaEvolutionTest {
     return out.toByteArray();
   }
 
+  /** A record of {@code schema} with every field that has a default set to it. */
+  private static GenericRecord withDefaults(Schema schema) {
+    GenericRecord record = new GenericData.Record(schema);
+    for (Schema.Field field : schema.getFields()) {
+      if (field.hasDefaultValue()) {
+        record.put(field.name(), GenericData.get().getDefaultValue(field));
+      }
+    }
+    return record;
+  }
+
+  private static byte[] encodeGeneric(Schema schema, GenericRecord record) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+    new org.apache.avro.generic.GenericDatumWriter<GenericRecord>(schema).write(record, encoder);
+    encoder.flush();
+    return out.toByteArray();
+  }
+
   @Test
   void shouldDecodeV1RecordsWhenReadWithV2SchemaThatAddsAnOptionalField() throws IOException {
     Schema v2 = load("/avro/CodeGenRequest-v2.avsc");
@@ -77,23 +96,15 @@ class SchemaEvolutionTest {
   @Test
   void shouldDecodeV2RecordsWhenReadByTheV1GeneratedClass() throws IOException {
     Schema v2 = load("/avro/CodeGenRequest-v2.avsc");
-    GenericRecord v2Record = new GenericData.Record(v2);
-    for (Schema.Field field : v2.getFields()) {
-      if (field.hasDefaultValue()) {
-        v2Record.put(field.name(), GenericData.get().getDefaultValue(field));
-      }
-    }
+    GenericRecord v2Record = withDefaults(v2);
     v2Record.put("request_id", "req-2");
     v2Record.put("prompt", "class A {");
     v2Record.put("language", "java");
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-    new org.apache.avro.generic.GenericDatumWriter<GenericRecord>(v2).write(v2Record, encoder);
-    encoder.flush();
+    byte[] written = encodeGeneric(v2, v2Record);
 
     SpecificDatumReader<CodeGenRequest> reader =
         new SpecificDatumReader<>(v2, CodeGenRequest.getClassSchema());
-    CodeGenRequest decoded = reader.read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+    CodeGenRequest decoded = reader.read(null, DecoderFactory.get().binaryDecoder(written, null));
 
     assertThat(decoded.getRequestId()).isEqualTo("req-2");
     assertThat(decoded.getPriority()).isEqualTo(Priority.NORMAL);
@@ -117,22 +128,14 @@ class SchemaEvolutionTest {
     String writerJson = CodeGenRequest.getClassSchema().toString()
         .replace("\"symbols\":[\"HIGH\",\"NORMAL\",\"LOW\"]", "\"symbols\":[\"HIGH\",\"NORMAL\",\"LOW\",\"BATCH\"]");
     Schema writer = new Schema.Parser().parse(writerJson);
-    GenericRecord record = new GenericData.Record(writer);
-    for (Schema.Field field : writer.getFields()) {
-      if (field.hasDefaultValue()) {
-        record.put(field.name(), GenericData.get().getDefaultValue(field));
-      }
-    }
+    GenericRecord record = withDefaults(writer);
     record.put("request_id", "req-3");
     record.put("prompt", "x");
     record.put("priority", new GenericData.EnumSymbol(writer.getField("priority").schema(), "BATCH"));
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-    new org.apache.avro.generic.GenericDatumWriter<GenericRecord>(writer).write(record, encoder);
-    encoder.flush();
+    byte[] written = encodeGeneric(writer, record);
 
     CodeGenRequest decoded = new SpecificDatumReader<CodeGenRequest>(writer, CodeGenRequest.getClassSchema())
-        .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+        .read(null, DecoderFactory.get().binaryDecoder(written, null));
 
     assertThat(decoded.getPriority()).isEqualTo(Priority.NORMAL);
   }
@@ -150,21 +153,13 @@ class SchemaEvolutionTest {
   @Test
   void shouldReadSuffixAsNullWhenAPreSuffixClientWroteTheRequest() throws IOException {
     Schema before = load("/avro/CodeGenRequest-before-suffix.avsc");
-    GenericRecord old = new GenericData.Record(before);
-    for (Schema.Field field : before.getFields()) {
-      if (field.hasDefaultValue()) {
-        old.put(field.name(), GenericData.get().getDefaultValue(field));
-      }
-    }
+    GenericRecord old = withDefaults(before);
     old.put("request_id", "old-client");
     old.put("prompt", "int x = ");
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-    new org.apache.avro.generic.GenericDatumWriter<GenericRecord>(before).write(old, encoder);
-    encoder.flush();
+    byte[] written = encodeGeneric(before, old);
 
     CodeGenRequest decoded = new SpecificDatumReader<CodeGenRequest>(before, CodeGenRequest.getClassSchema())
-        .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+        .read(null, DecoderFactory.get().binaryDecoder(written, null));
     assertThat(decoded.getRequestId()).isEqualTo("old-client");
     assertThat(decoded.getSuffix()).isNull();
 

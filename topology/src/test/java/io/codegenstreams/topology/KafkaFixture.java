@@ -92,4 +92,24 @@ public final class KafkaFixture implements AutoCloseable {
     registry.close();
     broker.close();
   }
+
+  /** The pipeline on this broker and registry with default topology settings, RUNNING when this returns. */
+  public CodegenPipeline startPipeline(Path stateDir, io.codegenstreams.inference.InferenceEngine engine,
+                                       ModelCatalog models, PipelineListener listener) throws InterruptedException {
+    CodegenPipeline pipeline = CodegenPipeline.start(new CodegenPipeline.Settings(TopologyConfig.defaults(),
+        clientProperties(), registry.url(), stateDir, Map.of()), engine, models, listener, Duration.ofMinutes(2));
+    if (pipeline.state() != org.apache.kafka.streams.KafkaStreams.State.RUNNING) {
+      throw new IllegalStateException("pipeline is " + pipeline.state() + ", not RUNNING");
+    }
+    return pipeline;
+  }
+
+  /** Closes each resource that was created (non-null), in the order given: a test's @AfterAll. */
+  public static void closeAll(AutoCloseable... resources) throws Exception {
+    for (AutoCloseable r : resources) {
+      if (r != null) {
+        r.close();
+      }
+    }
+  }
 }

@@ -59,22 +59,12 @@ class PipelineIT {
     });
     EngineConfig engineConfig = new EngineConfig(ENGINE_SETTINGS);
     ModelCatalog models = new ModelCatalog(engineConfig.models().keySet(), "java-coder-tiny");
-    pipeline = CodegenPipeline.start(new CodegenPipeline.Settings(TopologyConfig.defaults(), kafka.clientProperties(),
-        kafka.registry.url(), dir.resolve("streams"), Map.of()), engine, models, PipelineListener.NONE, Duration.ofMinutes(2));
-    assertThat(pipeline.state()).isEqualTo(KafkaStreams.State.RUNNING);
+    pipeline = kafka.startPipeline(dir.resolve("streams"), engine, models, PipelineListener.NONE);
   }
 
   @AfterAll
-  static void stop() {
-    if (pipeline != null) {
-      pipeline.close();
-    }
-    if (engine != null) {
-      engine.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
+  static void stop() throws Exception {
+    KafkaFixture.closeAll(pipeline, engine, kafka);
   }
 
   private static CodeGenRequest request(String id, Priority lane, int maxNewTokens) {

@@ -100,19 +100,8 @@ class MetricsEndpointIT {
   }
 
   @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-    if (pipeline != null) {
-      pipeline.close();
-    }
-    if (engine != null) {
-      engine.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
+  static void stop() throws Exception {
+    KafkaFixture.closeAll(server, pipeline, engine, kafka);
   }
 
   @Test
