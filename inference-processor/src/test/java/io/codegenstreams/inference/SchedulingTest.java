@@ -155,7 +155,9 @@ class SchedulingTest {
         assertThatThrownBy(() -> engine.submit(req("L3", Priority.LOW, 1)))
                 .isInstanceOf(EngineOverloadedException.class)
                 .hasMessageContaining("queue.capacity.low")
-                .satisfies(e -> assertThat(((InferenceException) e).isRetriable()).isTrue());
+                .satisfies(e -> assertThat(((InferenceException) e).isRetriable()).isTrue())
+                .satisfies(e -> assertThat(((EngineOverloadedException) e).reason())
+                        .isEqualTo(EngineOverloadedException.Reason.QUEUE_FULL));
         CompletableFuture<Completion> normal = engine.submit(req("N1", Priority.NORMAL, 1));
         fake.open();
         assertThat(get(normal).status()).isEqualTo(CompletionStatus.OK);

@@ -48,7 +48,7 @@ final class ScriptedEngine implements InferenceEngine {
   @Override
   public synchronized CompletableFuture<Completion> submit(GenerationRequest request) {
     if (full.contains(request.priority())) {
-      throw new EngineOverloadedException("lane " + request.priority() + " full");
+      throw new EngineOverloadedException(EngineOverloadedException.Reason.QUEUE_FULL, "lane " + request.priority() + " full");
     }
     submitted.add(request);
     CompletableFuture<Completion> future = new CompletableFuture<>();

@@ -96,7 +96,7 @@ public final class DefaultInferenceEngine implements InferenceEngine {
             });
         } catch (RejectedExecutionException e) {
             entry.scheduler.release(request.priority());
-            reject(model, request.priority(), "pre-processing backlog is full (" + EngineConfig.POSTPROCESS_QUEUE_CAPACITY
+            reject(model, request.priority(), EngineOverloadedException.Reason.BACKLOG_FULL, "pre-processing backlog is full (" + EngineConfig.POSTPROCESS_QUEUE_CAPACITY
                     + ")");
         }
         return future;
@@ -109,18 +109,18 @@ public final class DefaultInferenceEngine implements InferenceEngine {
                 entry.scheduler.reserve(p);
                 return entry;
             } catch (EngineOverloadedException e) {
-                if (attempt == 0 && !e.getMessage().contains("is full")) {
+                if (attempt == 0 && e.reason() == EngineOverloadedException.Reason.MODEL_UNLOADING) {
                     continue; // the model was being evicted: acquire again
                 }
-                reject(model, p, e.getMessage());
+                reject(model, p, e.reason(), e.getMessage());
             }
         }
     }
 
-    private void reject(String model, Priority p, String reason) {
+    private void reject(String model, Priority p, EngineOverloadedException.Reason why, String reason) {
         counters.rejected.increment();
         listeners.onRejected(model, p, reason);
-        throw new EngineOverloadedException(reason);
+        throw new EngineOverloadedException(why, reason);
     }
 
     private static long deadlineNanos(long now, Instant deadline) {

@@ -120,11 +120,12 @@ public final class ModelScheduler {
         lock.lock();
         try {
             if (closed) {
-                throw new EngineOverloadedException("model " + model + " is being unloaded; retry");
+                throw new EngineOverloadedException(EngineOverloadedException.Reason.MODEL_UNLOADING,
+                        "model " + model + " is being unloaded; retry");
             }
             if (!queues.tryReserve(p)) {
-                throw new EngineOverloadedException("queue of lane " + p + " for model " + model + " is full ("
-                        + "queue.capacity." + p.name().toLowerCase(Locale.ROOT) + ")");
+                throw new EngineOverloadedException(EngineOverloadedException.Reason.QUEUE_FULL, "queue of lane " + p
+                        + " for model " + model + " is full (queue.capacity." + p.name().toLowerCase(Locale.ROOT) + ")");
             }
         } finally {
             lock.unlock();
