@@ -4,13 +4,13 @@ import io.codegenstreams.schemas.CodeGenRequest;
 import io.codegenstreams.schemas.CodeGenResult;
 import io.codegenstreams.serde.AvroSerdeConfig;
 import io.codegenstreams.serde.RestSchemaRegistryClient;
-import io.codegenstreams.topology.CodegenTopics;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Registers the pipeline's value contracts under their TopicNameStrategy subjects, so clients can run with
+ * Registers the pipeline's value contracts under the TopicNameStrategy subjects of the configured topics
+ * ({@code requests.topic}, {@code results.topic}), so clients can run with
  * {@code auto.register.schemas=false} (the production setting). Registering the same schema again is a no-op
  * returning the same id; an incompatible change is refused by the registry (409).
  */
@@ -19,14 +19,14 @@ final class SchemaBootstrap {
 
   private SchemaBootstrap() {}
 
-  static void registerContracts(String registryUrl, Map<String, ?> clientConfig) {
+  static void registerContracts(String registryUrl, Map<String, ?> clientConfig, String requestsTopic,
+                                String resultsTopic) {
     Map<String, Object> config = new java.util.HashMap<>(clientConfig);
     config.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registryUrl);
     try (RestSchemaRegistryClient client = new RestSchemaRegistryClient(config)) {
-      int request = client.register(CodegenTopics.REQUESTS + "-value", CodeGenRequest.getClassSchema());
-      int result = client.register(CodegenTopics.RESULTS + "-value", CodeGenResult.getClassSchema());
-      log.info("schemas registered: {}-value id {}, {}-value id {}", CodegenTopics.REQUESTS, request,
-          CodegenTopics.RESULTS, result);
+      int request = client.register(requestsTopic + "-value", CodeGenRequest.getClassSchema());
+      int result = client.register(resultsTopic + "-value", CodeGenResult.getClassSchema());
+      log.info("schemas registered: {}-value id {}, {}-value id {}", requestsTopic, request, resultsTopic, result);
     }
   }
 }
