@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -27,18 +28,16 @@ public final class HfTextCodec implements TextCodec, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HuggingFaceTokenizer tokenizer;
-    /** Tokens the post-processor adds before a text (BOS), and after it. */
+    /** Tokens the post-processor adds before a text (BOS). Tokens it adds after (EOS) are left out of prompts. */
     private final int[] lead;
-    private final int[] trail;
     private final Set<Integer> endTokens;
     private final FimTemplate fim;
     private final int[] fimIds;
 
-    private HfTextCodec(HuggingFaceTokenizer tokenizer, int[] lead, int[] trail, Set<Integer> endTokens,
-                        FimTemplate fim, int[] fimIds) {
+    private HfTextCodec(HuggingFaceTokenizer tokenizer, int[] lead, Set<Integer> endTokens, FimTemplate fim,
+                        int[] fimIds) {
         this.tokenizer = tokenizer;
         this.lead = lead;
-        this.trail = trail;
         this.endTokens = Set.copyOf(endTokens);
         this.fim = fim;
         this.fimIds = fimIds;
@@ -59,7 +58,7 @@ public final class HfTextCodec implements TextCodec, AutoCloseable {
         }
         Map<String, Integer> specials = specials(model, file);
         FimTemplate fim;
-        String f = fimSetting == null ? "auto" : fimSetting.trim().toLowerCase();
+        String f = fimSetting == null ? "auto" : fimSetting.trim().toLowerCase(Locale.ROOT);
         if (f.equals("auto")) {
             fim = FimTemplate.detect(specials);
         } else if (f.equals("none")) {
@@ -83,13 +82,11 @@ public final class HfTextCodec implements TextCodec, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new ModelLoadException("Model " + model + ": cannot load " + file + ": " + e.getMessage(), e);
         }
-        int[] empty = ints(tok.encode("", true, false).getIds());
         int[] probe = ints(tok.encode("x", false, false).getIds());
         int[] probeWith = ints(tok.encode("x", true, false).getIds());
         int leadLen = Math.max(0, indexOf(probeWith, probe));
         int[] lead = Arrays.copyOf(probeWith, leadLen);
-        int[] trail = Arrays.copyOfRange(empty, Math.min(leadLen, empty.length), empty.length);
-        return new HfTextCodec(tok, lead, trail, endTokens, fim, fim == null ? null : fim.tokenIds(specials));
+        return new HfTextCodec(tok, lead, endTokens, fim, fim == null ? null : fim.tokenIds(specials));
     }
 
     private static Map<String, Integer> specials(String model, Path file) {
@@ -122,9 +119,8 @@ public final class HfTextCodec implements TextCodec, AutoCloseable {
     public int[] encode(String prompt, String suffix, int maxTokens) {
         if (suffix == null) {
             int[] body = ids(prompt);
-            int room = maxTokens - lead.length - trail.length;
-            if (body.length <= room) {
-                return concat(lead, body, trail);
+            if (body.length + lead.length <= maxTokens) {
+                return concat(lead, body);
             }
             return Arrays.copyOfRange(body, body.length - maxTokens, body.length); // the end, no BOS
         }
