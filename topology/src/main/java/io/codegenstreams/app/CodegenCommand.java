@@ -8,10 +8,19 @@ import picocli.CommandLine.Command;
  * The {@code codegen} command. Exit codes: 0 success, 1 failure, 2 usage error. Further subcommands (for example
  * {@code perf}) are contributed by modules that depend on this one, through {@link SubcommandProvider}.
  */
-@Command(name = "codegen", mixinStandardHelpOptions = true, version = "codegen-streams 0.1.0",
+@Command(name = "codegen", mixinStandardHelpOptions = true, versionProvider = CodegenCommand.BuildVersion.class,
     description = "Serve AI code-generation requests on Apache Kafka.",
     subcommands = {RunCommand.class, SubmitCommand.class, TailCommand.class, CommandLine.HelpCommand.class})
 public final class CodegenCommand {
+
+  /** The version the build wrote into the jar's manifest ({@code Implementation-Version}). */
+  static final class BuildVersion implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = CodegenCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"codegen-streams " + (v == null ? "(classes, not a built jar)" : v)};
+    }
+  }
 
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new CodegenCommand());

@@ -10,8 +10,8 @@ public final class ConnectionOptions {
   public static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
   public static final String DEFAULT_REGISTRY = "http://127.0.0.1:8081";
 
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-      description = "Kafka bootstrap servers. Default for run: start an embedded broker; otherwise " + DEFAULT_BOOTSTRAP + ".")
+  @Option(names = {"--bootstrap-servers", "--bootstrap-server"}, paramLabel = "HOST:PORT",
+      description = "Kafka bootstrap servers (--bootstrap-server, as Kafka's tools spell it, works too). Default for run: start an embedded broker; otherwise " + DEFAULT_BOOTSTRAP + ".")
   String bootstrapServers;
 
   @Option(names = "--schema-registry-url", paramLabel = "URL",
