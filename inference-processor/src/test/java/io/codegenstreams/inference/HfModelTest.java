@@ -97,6 +97,11 @@ class HfModelTest {
         return all;
     }
 
+    static void assertReferenceText(String model, int i, JsonNode c, Completion done) {
+        assertThat(done.status()).as(done.error()).isEqualTo(CompletionStatus.OK);
+        assertThat(done.text()).as("case %d", i).isEqualTo(expectedText(model, c));
+    }
+
     static GenerationRequest request(String model, String id, JsonNode c, int maxNew) {
         GenerationRequest r = c.has("suffix")
                 ? GenerationRequest.greedy(id, c.get("prefix").asText(), maxNew).withSuffix(c.get("suffix").asText())
@@ -127,9 +132,8 @@ class HfModelTest {
         for (int i = 0; i < all.size(); i++) {
             JsonNode c = all.get(i);
             Completion done = engine.submit(request(model, model + "-alone-" + i, c, n)).get(120, TimeUnit.SECONDS);
-            assertThat(done.status()).as(done.error()).isEqualTo(CompletionStatus.OK);
+            assertReferenceText(model, i, c, done);
             assertThat(done.completionTokens()).as("case %d", i).isEqualTo(c.get("greedy_ids").size());
-            assertThat(done.text()).as("case %d", i).isEqualTo(expectedText(model, c));
         }
     }
 
@@ -146,8 +150,7 @@ class HfModelTest {
         int maxBatch = 0;
         for (int i = 0; i < all.size(); i++) {
             Completion done = fs.get(i).get(120, TimeUnit.SECONDS);
-            assertThat(done.status()).as(done.error()).isEqualTo(CompletionStatus.OK);
-            assertThat(done.text()).as("case %d", i).isEqualTo(expectedText(model, all.get(i)));
+            assertReferenceText(model, i, all.get(i), done);
             maxBatch = Math.max(maxBatch, done.batchSize());
         }
         assertThat(maxBatch).as("rows shared a batch").isGreaterThan(1);
@@ -163,7 +166,7 @@ class HfModelTest {
     }
 
     @Test
-    void shouldBuildTheFimPromptOfEachTokenizerWhenASuffixIsGiven() {
+    void shouldDetectTheFimTemplateWhenTheTokenizerHasItsTokens() {
         assertThat(codecs.get("gpt2-tiny").infillTemplate()).isEqualTo("starcoder");
         assertThat(codecs.get("llama-tiny").infillTemplate()).isEqualTo("qwen");
     }

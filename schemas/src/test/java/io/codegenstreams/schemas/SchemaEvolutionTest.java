@@ -60,6 +60,14 @@ class SchemaEvolutionTest {
     return record;
   }
 
+  /** BACKWARD (the newer schema reads the older one's data) and FORWARD (the older reads the newer's). */
+  private static void assertCompatibleBothWays(Schema older, Schema newer) {
+    assertThat(SchemaCompatibility.checkReaderWriterCompatibility(newer, older).getType())
+        .as("newer reader, older writer (BACKWARD)").isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+    assertThat(SchemaCompatibility.checkReaderWriterCompatibility(older, newer).getType())
+        .as("older reader, newer writer (FORWARD)").isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+  }
+
   private static byte[] encodeGeneric(Schema schema, GenericRecord record) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
@@ -87,10 +95,7 @@ class SchemaEvolutionTest {
     Schema v1 = CodeGenRequest.getClassSchema();
     Schema v2 = load("/avro/CodeGenRequest-v2.avsc");
 
-    assertThat(SchemaCompatibility.checkReaderWriterCompatibility(v2, v1).getType())
-        .as("v2 reader, v1 writer (BACKWARD)").isEqualTo(SchemaCompatibilityType.COMPATIBLE);
-    assertThat(SchemaCompatibility.checkReaderWriterCompatibility(v1, v2).getType())
-        .as("v1 reader, v2 writer (FORWARD)").isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+    assertCompatibleBothWays(v1, v2);
   }
 
   @Test
@@ -144,10 +149,7 @@ class SchemaEvolutionTest {
   void shouldStayCompatibleBothWaysWhenSuffixIsAddedForFillInTheMiddle() throws IOException {
     Schema before = load("/avro/CodeGenRequest-before-suffix.avsc");
     Schema now = CodeGenRequest.getClassSchema();
-    assertThat(SchemaCompatibility.checkReaderWriterCompatibility(now, before).getType())
-        .as("current reader, pre-suffix writer (BACKWARD)").isEqualTo(SchemaCompatibilityType.COMPATIBLE);
-    assertThat(SchemaCompatibility.checkReaderWriterCompatibility(before, now).getType())
-        .as("pre-suffix reader, current writer (FORWARD)").isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+    assertCompatibleBothWays(before, now);
   }
 
   @Test

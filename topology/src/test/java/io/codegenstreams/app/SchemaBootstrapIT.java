@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.codegenstreams.schemas.CodeGenRequest;
 import io.codegenstreams.serde.AvroSerdeConfig;
 import io.codegenstreams.serde.RestSchemaRegistryClient;
+import io.codegenstreams.serde.SerdeException;
 import io.codegenstreams.serde.SpecificAvroSerializer;
 import io.codegenstreams.topology.KafkaFixture;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ class SchemaBootstrapIT {
       try (SpecificAvroSerializer<CodeGenRequest> serializer = new SpecificAvroSerializer<>()) {
         serializer.configure(serde, false);
         assertThatThrownBy(() -> serializer.serialize("team.requests", request))
-            .as("nothing registered under the renamed topic yet").isNotNull();
+            .as("nothing registered under the renamed topic yet").isInstanceOf(SerdeException.class).hasMessageContaining("not registered");
 
         SchemaBootstrap.registerContracts(kafka.registry.url(), Map.of(), "team.requests", "team.results");
 

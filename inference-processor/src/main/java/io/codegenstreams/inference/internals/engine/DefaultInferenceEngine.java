@@ -96,8 +96,8 @@ public final class DefaultInferenceEngine implements InferenceEngine {
             });
         } catch (RejectedExecutionException e) {
             entry.scheduler.release(request.priority());
-            reject(model, request.priority(), EngineOverloadedException.Reason.BACKLOG_FULL, "pre-processing backlog is full (" + EngineConfig.POSTPROCESS_QUEUE_CAPACITY
-                    + ")");
+            reject(model, request.priority(), EngineOverloadedException.Reason.BACKLOG_FULL,
+                    "pre-processing backlog is full (" + EngineConfig.POSTPROCESS_QUEUE_CAPACITY + ")");
         }
         return future;
     }

@@ -142,7 +142,6 @@ public final class ModelScheduler {
         }
     }
 
-    /** Queues a tokenized sequence whose place was reserved. */
     /** Tokenizes {@code s} now if the model is loaded (any thread, before {@link #enqueue}); else admission will. */
     public void prepare(Sequence s) {
         ModelInfo i = info;
@@ -152,6 +151,7 @@ public final class ModelScheduler {
         }
     }
 
+    /** Queues a tokenized sequence whose place was reserved. */
     public void enqueue(Sequence s) {
         lock.lock();
         try {

@@ -62,8 +62,8 @@ public final class Sequence implements SequenceView {
         sampler = new Sampler(request.temperature(), request.topK(), request.seed());
         stops = new StopMatcher(request.stop());
         if (request.suffix() != null && textCodec.infillTemplate() == null) {
-            rejection = "model " + model + " has no fill-in-the-middle tokens, so a suffix cannot be served (a model"
-                    + " whose tokenizer has them can be declared with model." + model + ".fim.template)";
+            rejection = "model " + model + " has no fill-in-the-middle tokens, so a suffix cannot be served: send it"
+                    + " to a model whose tokenizer has them (a Hugging Face model declared with model.<name>.location)";
             return;
         }
         int[] prompt = textCodec.encode(request.prompt(), request.suffix(), info.contextLength());
