@@ -8,6 +8,8 @@ public enum CompletionStatus {
     TIMEOUT,
     /** The model cannot serve this request as asked (a suffix for a model without fill-in-the-middle); see the error. */
     REJECTED,
+    /** {@link InferenceEngine#cancel} stopped it; {@link Completion#text()} holds what was generated until then. */
+    CANCELLED,
     /** The model failed on it (isolated poisonous request, model load failure, ...); see {@link Completion#error()}. */
     FAILED
 }

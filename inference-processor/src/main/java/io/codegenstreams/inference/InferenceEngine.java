@@ -21,6 +21,15 @@ public interface InferenceEngine extends AutoCloseable {
      */
     CompletableFuture<Completion> submit(GenerationRequest request);
 
+    /**
+     * Stops a request: one still waiting completes {@link CompletionStatus#CANCELLED} at once, one running leaves its
+     * batch before the next decode step (its KV reservation freed) and completes CANCELLED with the text generated so
+     * far. Ids are expected to be unique among the requests in flight; with two, the later submitted is cancelled.
+     *
+     * @return false when no request with that id is waiting or running (unknown, or already finished)
+     */
+    boolean cancel(String requestId);
+
     /** True once the default model is loaded and warmed up. */
     boolean isReady();
 

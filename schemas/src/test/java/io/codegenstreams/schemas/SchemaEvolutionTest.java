@@ -171,4 +171,45 @@ class SchemaEvolutionTest {
     assertThat(readByOld.get("prompt").toString()).isEqualTo("public int max(int a, int b) {");
     assertThat(readByOld.getSchema().getField("suffix")).isNull();
   }
+
+  @Test
+  void shouldStayCompatibleBothWaysWhenSupersedesAndStreamAreAdded() throws IOException {
+    assertCompatibleBothWays(load("/avro/CodeGenRequest-before-supersedes.avsc"), CodeGenRequest.getClassSchema());
+  }
+
+  @Test
+  void shouldReadSupersedesEmptyAndStreamFalseWhenAnOlderClientWroteTheRequest() throws IOException {
+    Schema before = load("/avro/CodeGenRequest-before-supersedes.avsc");
+    GenericRecord old = withDefaults(before);
+    old.put("request_id", "old-client");
+    old.put("prompt", "int x = ");
+
+    CodeGenRequest decoded = new SpecificDatumReader<CodeGenRequest>(before, CodeGenRequest.getClassSchema())
+        .read(null, DecoderFactory.get().binaryDecoder(encodeGeneric(before, old), null));
+
+    assertThat(decoded.getSupersedes()).isEmpty();
+    assertThat(decoded.getStream()).isFalse();
+  }
+
+  @Test
+  void shouldStayCompatibleBothWaysWhenCancelledIsAddedToTheResultStatus() throws IOException {
+    assertCompatibleBothWays(load("/avro/CodeGenResult-before-cancelled.avsc"), CodeGenResult.getClassSchema());
+  }
+
+  @Test
+  void shouldReadCancelledAsFailedWhenAnOlderReaderReadsANewResult() throws IOException {
+    Schema before = load("/avro/CodeGenResult-before-cancelled.avsc");
+    CodeGenResult cancelled = CodeGenResult.newBuilder().setRequestId("r").setStatus(ResultStatus.CANCELLED)
+        .setCompletion("partial").build();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+    new SpecificDatumWriter<>(CodeGenResult.class).write(cancelled, encoder);
+    encoder.flush();
+
+    GenericRecord readByOld = new GenericDatumReader<GenericRecord>(CodeGenResult.getClassSchema(), before)
+        .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+
+    assertThat(readByOld.get("status").toString()).isEqualTo("FAILED");
+    assertThat(readByOld.get("completion").toString()).isEqualTo("partial");
+  }
 }

@@ -44,6 +44,26 @@ final class ResultWaiter implements AutoCloseable {
     }
   }
 
+  /**
+   * The latest result already committed for the id: reads its partition from the beginning up to the position
+   * {@link #open} recorded (the results topic is compacted, so that is about one record per id of the partition).
+   */
+  Optional<CodeGenResult> existing() {
+    TopicPartition tp = consumer.assignment().iterator().next();
+    long end = consumer.position(tp);
+    consumer.seekToBeginning(List.of(tp));
+    CodeGenResult found = null;
+    while (consumer.position(tp) < end) {
+      for (ConsumerRecord<String, CodeGenResult> record : consumer.poll(Duration.ofMillis(200))) {
+        if (record.offset() < end && requestId.equals(record.key())) {
+          found = record.value();
+        }
+      }
+    }
+    consumer.seek(tp, end);
+    return Optional.ofNullable(found);
+  }
+
   Optional<CodeGenResult> await(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {

@@ -89,7 +89,15 @@ final class SubmitCommand implements Callable<Integer> {
           .setCreatedAt(now)
           .build();
       producer.send(CodegenTopics.REQUESTS, request);
-      Optional<CodeGenResult> result = waiter.await(timeout);
+      // Ctrl-C while waiting cancels the request: the editor's "abort" for a completion nobody wants any more
+      Thread cancelOnInterrupt = new Thread(() -> cancelQuietly(producer, id), "codegen-submit-cancel");
+      Runtime.getRuntime().addShutdownHook(cancelOnInterrupt);
+      Optional<CodeGenResult> result;
+      try {
+        result = waiter.await(timeout);
+      } finally {
+        removeHook(cancelOnInterrupt);
+      }
       PrintWriter out = spec.commandLine().getOut();
       if (result.isEmpty()) {
         spec.commandLine().getErr().printf("No result for request %s within %s. Is the pipeline running (./codegen run)?"
@@ -100,6 +108,24 @@ final class SubmitCommand implements Callable<Integer> {
       out.println(json ? AvroJson.toJson(r) : ResultText.describe(r));
       out.flush();
       return r.getStatus() == ResultStatus.OK ? 0 : 1;
+    }
+  }
+
+  private void cancelQuietly(RequestProducer producer, String id) {
+    try {
+      producer.cancel(CodegenTopics.REQUESTS, id);
+      spec.commandLine().getErr().printf("%ninterrupted: sent a cancel of request %s%n", id);
+    } catch (Exception | Error e) {
+      spec.commandLine().getErr().printf("%ninterrupted: could not send a cancel of request %s: %s%n", id, e);
+    }
+    spec.commandLine().getErr().flush();
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the JVM is exiting and the hook runs (or ran): nothing to undo
     }
   }
 }

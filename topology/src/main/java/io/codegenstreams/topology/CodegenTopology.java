@@ -17,10 +17,12 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  *  codegen.requests ─▶ request-processor ─┬─▶ codegen.results       (results, REJECTED, TIMEOUT, cached repeats)
- *                       │  lane-high  ┐   └─▶ codegen.requests.dlq  (records that cannot be decoded)
+ *        ▲              │  lane-high  ┐   ├─▶ codegen.requests.dlq  (records that cannot be decoded)
+ *        └──────────────│─────────────│───┴── cancels (tombstones) of the ids a request supersedes
  *                       │  lane-normal├ windowed RocksDB buffers (changelogged)
  *                       │  lane-low   ┘
  *                       │  inflight-index (changelogged)
+ *                       │  early-cancels  (changelogged: cancels whose request has not arrived yet)
  *                       └─ results-store ◀─ codegen.results (read-only; the topic is its changelog)
  * </pre>
  */
@@ -50,6 +52,10 @@ public final class CodegenTopology {
         Stores.persistentKeyValueStore(StoreNames.INFLIGHT_STORE), Serdes.String(), Serdes.ByteArray())
             .withCachingEnabled(), StoreNames.REQUEST_PROCESSOR);
 
+    topology.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(StoreNames.CANCELS_STORE), Serdes.String(), Serdes.Long()),
+        StoreNames.REQUEST_PROCESSOR);
+
     topology.addReadOnlyStateStore(
         Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(StoreNames.RESULTS_STORE),
             Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
@@ -60,6 +66,9 @@ public final class CodegenTopology {
 
     // results are serialized once by the processor (their bytes also go to the in-flight index)
     topology.addSink(StoreNames.RESULTS_SINK, topics.results().name(), topics.results().keySerde().serializer(),
+        Serdes.ByteArray().serializer(), StoreNames.REQUEST_PROCESSOR);
+    // cancels of superseded requests go back through the requests topic, to the partition that owns the old id
+    topology.addSink(StoreNames.CANCEL_SINK, topics.requestsRaw().name(), Serdes.String().serializer(),
         Serdes.ByteArray().serializer(), StoreNames.REQUEST_PROCESSOR);
     topology.addSink(StoreNames.DLQ_SINK, topics.deadLetters().name(), topics.deadLetters().keySerde().serializer(),
         topics.deadLetters().valueSerde().serializer(), StoreNames.REQUEST_PROCESSOR);

@@ -12,6 +12,18 @@ public final class PipelineCounters implements PipelineListener {
   public final LongAdder idempotencyHits = new LongAdder();
   public final LongAdder results = new LongAdder();
   public final LongAdder skipped = new LongAdder();
+  public final java.util.Map<CancelOutcome, LongAdder> cancels = new java.util.EnumMap<>(CancelOutcome.class);
+
+  public PipelineCounters() {
+    for (CancelOutcome o : CancelOutcome.values()) {
+      cancels.put(o, new LongAdder());
+    }
+  }
+
+  @Override
+  public void onCancel(CancelOutcome outcome) {
+    cancels.get(outcome).increment();
+  }
 
   @Override
   public void onSkipped(String handler, String reason) {

@@ -20,6 +20,9 @@ public interface PipelineListener {
   /** A repeated request id was answered from the idempotency store or attached to the running first copy. */
   default void onIdempotencyHit(boolean whileInFlight) {}
 
+  /** A cancel record was handled (or a supersede sent one); see {@link CancelOutcome}. */
+  default void onCancel(CancelOutcome outcome) {}
+
   /** A result was forwarded to the results topic (within the task's transaction). */
   default void onResult(Priority lane, CodeGenResult result) {}
 

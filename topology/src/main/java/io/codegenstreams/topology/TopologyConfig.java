@@ -29,6 +29,8 @@ public final class TopologyConfig extends AbstractConfig {
   public static final String IDEMPOTENCY_WINDOW_MS = "idempotency.window.ms";
   public static final String STREAM_THREADS = "stream.threads";
   public static final String STARTUP_TIMEOUT_MS = "startup.timeout.ms";
+  public static final String CANCEL_RETENTION_MS = "cancel.retention.ms";
+  public static final String CANCEL_MAX_REMEMBERED = "cancel.max.remembered";
 
   private static final String LANE_MAX_PENDING = "lane.%s.max.pending";
   private static final String LANE_MAX_WAIT_MS = "lane.%s.max.wait.ms";
@@ -100,6 +102,12 @@ public final class TopologyConfig extends AbstractConfig {
                 + " how long it waits for Kafka Streams to reach RUNNING before it warns). A first TensorRT engine"
                 + " build of a large model can take longer than the default: raise it there, and keep the Kubernetes"
                 + " startup probe's window (periodSeconds x failureThreshold) longer than this.")
+        .define(CANCEL_RETENTION_MS, Type.LONG, 60_000L, Range.atLeast(1_000), Importance.LOW,
+            "How long a cancel whose request has not arrived yet is remembered; the request is answered CANCELLED"
+                + " without running when it arrives within this time. Cancels of ids never seen are forgotten after it.")
+        .define(CANCEL_MAX_REMEMBERED, Type.INT, 10_000, Range.atLeast(1), Importance.LOW,
+            "Cancels of not-yet-arrived requests a task remembers at most; beyond it further early cancels are"
+                + " ignored and counted (code_gen_cancels_total{outcome=\"dropped\"}).")
         .define(IDEMPOTENCY_WINDOW_MS, Type.LONG, 86_400_000L, Range.atLeast(60_000), Importance.MEDIUM,
             "How long a result answers repeats of its request id. Entries older than this leave the local results store;"
                 + " keep it equal to the results topic's retention.ms (codegen run creates the topic with it).");

@@ -308,4 +308,147 @@ class CodegenTopologyTest {
     assertThat(drainResults()).singleElement().satisfies(r -> assertThat(r.getCached()).isTrue());
     assertThat(engine.submittedWithId("second")).isEqualTo(1);
   }
+
+  private void cancel(String id) {
+    rawRequests.pipeInput(id, null);
+  }
+
+  @Test
+  void shouldAnswerCancelledAtOnceWhenABufferedRequestIsCancelled() {
+    engine.refuse(io.codegenstreams.inference.Priority.NORMAL);
+    start();
+    send(request("waiting").build());
+    tick();
+    cancel("waiting");
+    tick();
+
+    assertThat(drainResults()).singleElement().satisfies(r -> {
+      assertThat(r.getStatus()).isEqualTo(ResultStatus.CANCELLED);
+      assertThat(r.getCompletion()).isEmpty();
+      assertThat(r.getError()).contains("cancelled while waiting in the NORMAL lane");
+    });
+    assertThat(driver.getWindowStore("lane-normal").fetch("waiting", START.toEpochMilli())).isNull();
+    engine.accept(io.codegenstreams.inference.Priority.NORMAL);
+    tick();
+    assertThat(engine.submitted).isEmpty();
+    assertThat(counters.cancels.get(CancelOutcome.BUFFERED).sum()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldStopTheEngineAndAnswerItsPartialTextWhenARunningRequestIsCancelled() {
+    engine.manual();
+    start();
+    send(request("running").build());
+    send(request("kept").build());
+    tick();
+    cancel("running");
+    tick();
+
+    assertThat(engine.cancelled).containsExactly("running");
+    assertThat(drainResults()).singleElement().satisfies(r -> {
+      assertThat(r.getRequestId()).isEqualTo("running");
+      assertThat(r.getStatus()).isEqualTo(ResultStatus.CANCELLED);
+      assertThat(r.getCompletion()).isEqualTo(" return");
+    });
+    engine.completeAll();
+    tick();
+    assertThat(drainResults()).extracting(CodeGenResult::getRequestId, CodeGenResult::getStatus)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("kept", ResultStatus.OK));
+  }
+
+  @Test
+  void shouldAnswerRepeatsWithTheCancelledResultAndIgnoreALateCancelWhenTheRequestFinished() {
+    start();
+    send(request("done").build());
+    tick();
+    cancel("done");
+    send(request("done").build());
+    tick();
+
+    assertThat(drainResults()).extracting(CodeGenResult::getStatus, CodeGenResult::getCached).containsExactly(
+        org.assertj.core.groups.Tuple.tuple(ResultStatus.OK, false),
+        org.assertj.core.groups.Tuple.tuple(ResultStatus.OK, true));
+    assertThat(counters.cancels.get(CancelOutcome.FINISHED).sum()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldAnswerCancelledWithoutRunningWhenTheCancelArrivesBeforeItsRequest() {
+    start();
+    cancel("early");
+    send(request("early").build());
+    tick();
+    send(request("early").build());
+    tick();
+
+    assertThat(drainResults()).extracting(CodeGenResult::getStatus, CodeGenResult::getCached).containsExactly(
+        org.assertj.core.groups.Tuple.tuple(ResultStatus.CANCELLED, false),
+        org.assertj.core.groups.Tuple.tuple(ResultStatus.CANCELLED, true));
+    assertThat(engine.submitted).isEmpty();
+    assertThat(counters.cancels.get(CancelOutcome.ANSWERED_EARLY).sum()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldRunTheRequestWhenItsEarlyCancelExpiredBeforeItArrived() {
+    start(Map.of(TopologyConfig.CANCEL_RETENTION_MS, 5_000L));
+    cancel("late");
+    driver.advanceWallClockTime(Duration.ofSeconds(6));
+    send(request("late").build());
+    tick();
+
+    assertThat(drainResults()).singleElement().satisfies(r -> assertThat(r.getStatus()).isEqualTo(ResultStatus.OK));
+    KeyValueStore<String, Long> early = driver.getKeyValueStore("early-cancels");
+    assertThat(early.approximateNumEntries()).isZero();
+  }
+
+  @Test
+  void shouldCountAndIgnoreCancelsBeyondTheLimitWithoutDisturbingOtherRequests() {
+    start(Map.of(TopologyConfig.CANCEL_MAX_REMEMBERED, 100));
+    for (int i = 0; i < 10_000; i++) {
+      cancel("ghost-" + i);
+    }
+    cancel("");
+    send(request("real").build());
+    tick();
+
+    assertThat(drainResults()).singleElement().satisfies(r -> assertThat(r.getStatus()).isEqualTo(ResultStatus.OK));
+    assertThat(counters.cancels.get(CancelOutcome.EARLY).sum()).isEqualTo(100);
+    assertThat(counters.cancels.get(CancelOutcome.DROPPED).sum()).isEqualTo(9_900);
+    assertThat(counters.cancels.get(CancelOutcome.INVALID).sum()).isEqualTo(1);
+    assertThat(deadLetters.readRecordsToList()).isEmpty();
+  }
+
+  @Test
+  void shouldCancelTheSupersededRequestThroughTheRequestsTopicWhenANewOneNamesIt() {
+    engine.manual();
+    start();
+    TestOutputTopic<String, byte[]> requestsOut = driver.createOutputTopic(CodegenTopics.REQUESTS,
+        Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+    send(request("k1").build());
+    tick();
+    send(request("k2").setSupersedes(List.of("k1", "k2", "k1")).build());
+    tick();
+
+    List<TestRecord<String, byte[]>> written = requestsOut.readRecordsToList();
+    assertThat(written).extracting(TestRecord::key).containsExactly("k1");
+    assertThat(written.get(0).value()).as("a tombstone").isNull();
+    assertThat(engine.cancelled).containsExactly("k1");
+    assertThat(drainResults()).singleElement().satisfies(r -> {
+      assertThat(r.getRequestId()).isEqualTo("k1");
+      assertThat(r.getStatus()).isEqualTo(ResultStatus.CANCELLED);
+    });
+    assertThat(counters.cancels.get(CancelOutcome.SUPERSEDE_SENT).sum()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldRejectWhenARequestSupersedesTooManyIds() {
+    start();
+    List<String> many = java.util.stream.IntStream.range(0, 17).mapToObj(i -> "old-" + i).toList();
+    send(request("greedy").setSupersedes(many).build());
+    tick();
+
+    assertThat(drainResults()).singleElement().satisfies(r -> {
+      assertThat(r.getStatus()).isEqualTo(ResultStatus.REJECTED);
+      assertThat(r.getError()).contains("supersedes lists 17 ids, more than 16");
+    });
+  }
 }

@@ -70,6 +70,21 @@ final class ScriptedEngine implements InferenceEngine {
         null, request.model(), "test-1", request.prompt().length(), 12, 1_000_000, 5_000_000, pending.size() + 1));
   }
 
+  /** A manual engine completes a cancelled request at once, CANCELLED with a partial text, as the real one does. */
+  @Override
+  public synchronized boolean cancel(String id) {
+    CompletableFuture<Completion> future = pending.remove(id);
+    if (future == null) {
+      return false;
+    }
+    cancelled.add(id);
+    future.complete(new Completion(id, CompletionStatus.CANCELLED, " return", null, "cancelled", null, "test-1", 3, 1,
+        1_000_000, 1_000_000, 1));
+    return true;
+  }
+
+  final List<String> cancelled = new ArrayList<>();
+
   long submittedWithId(String id) {
     return submitted.stream().filter(r -> r.id().equals(id)).count();
   }

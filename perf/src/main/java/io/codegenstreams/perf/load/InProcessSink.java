@@ -59,7 +59,8 @@ public final class InProcessSink implements RequestSink {
       return Outcome.FAILED;
     }
     return c.status() == CompletionStatus.OK ? Outcome.OK
-        : c.status() == CompletionStatus.TIMEOUT ? Outcome.TIMEOUT : Outcome.FAILED;
+        : c.status() == CompletionStatus.TIMEOUT ? Outcome.TIMEOUT
+        : c.status() == CompletionStatus.CANCELLED ? Outcome.CANCELLED : Outcome.FAILED;
   }
 
   @Override

@@ -112,6 +112,7 @@ public final class KafkaSink implements RequestSink, AutoCloseable {
       case TIMEOUT -> Outcome.TIMEOUT;
       case REJECTED -> Outcome.REJECTED;
       case FAILED -> Outcome.FAILED;
+      case CANCELLED -> Outcome.CANCELLED;
     };
   }
 

@@ -100,7 +100,7 @@ class AvroConsoleToolsTest {
         "print.headers", "true", "print.key", "true"), consumed(produced.key(), produced.value()));
     assertThat(line).startsWith("CreateTime:1700000000000\tPartition:2\tOffset:17\ttrace:t-1\tr1\t{\"request_id\":\"r1\","
         + "\"prompt\":\"p\",\"model\":null,\"priority\":\"NORMAL\",\"max_new_tokens\":64,");
-    assertThat(line).endsWith("\"metadata\":{},\"suffix\":null}\n");
+    assertThat(line).endsWith("\"suffix\":null,\"supersedes\":[],\"stream\":false}\n");
   }
 
   @Test

@@ -47,6 +47,19 @@ final class EngineDispatcher {
     return Outcome.ACCEPTED;
   }
 
+  /**
+   * Asks the engine to stop a running request; its CANCELLED completion arrives in the inbox like any other.
+   *
+   * @return false when the id is not running here
+   */
+  boolean cancel(String id) {
+    if (!running.containsKey(id)) {
+      return false;
+    }
+    engine.cancel(id); // false when it finished meanwhile: its completion is on its way, and it stands
+    return true;
+  }
+
   boolean isRunning(String id) {
     return running.containsKey(id);
   }

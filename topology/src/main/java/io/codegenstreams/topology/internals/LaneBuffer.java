@@ -3,10 +3,10 @@ package io.codegenstreams.topology.internals;
 import io.codegenstreams.schemas.CodeGenRequest;
 import io.codegenstreams.topology.TopologyConfig;
 import io.codegenstreams.topology.TopologyConfig.LaneLimits;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -24,7 +24,8 @@ import org.apache.kafka.streams.state.WindowStore;
 final class LaneBuffer {
   private final LaneLimits limits;
   private final WindowStore<String, byte[]> store;
-  private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+  /** Not yet handed to the engine, by id, oldest first. */
+  private final LinkedHashMap<String, Pending> waiting = new LinkedHashMap<>();
   private int buffered;
 
   LaneBuffer(LaneLimits limits, WindowStore<String, byte[]> store) {
@@ -51,7 +52,7 @@ final class LaneBuffer {
   Pending add(CodeGenRequest request, byte[] wireBytes, long arrivalMs) {
     store.put(request.getRequestId(), wireBytes, arrivalMs);
     Pending pending = pending(request, arrivalMs);
-    waiting.addLast(pending);
+    waiting.put(pending.id(), pending);
     buffered++;
     return pending;
   }
@@ -63,16 +64,25 @@ final class LaneBuffer {
   }
 
   Pending peek() {
-    return waiting.peekFirst();
+    return waiting.isEmpty() ? null : waiting.values().iterator().next();
   }
 
   Pending poll() {
-    return waiting.pollFirst();
+    Pending head = peek();
+    if (head != null) {
+      waiting.remove(head.id());
+    }
+    return head;
+  }
+
+  /** Takes a request out of the waiting queue (it stays buffered until {@link #remove}); null when not waiting. */
+  Pending takeWaiting(String id) {
+    return waiting.remove(id);
   }
 
   /** Removes waiting entries whose time is up and hands each to {@code expired}. */
   void expire(long nowMs, Consumer<Pending> expired) {
-    for (Iterator<Pending> it = waiting.iterator(); it.hasNext(); ) {
+    for (Iterator<Pending> it = waiting.values().iterator(); it.hasNext(); ) {
       Pending p = it.next();
       if (nowMs >= p.expiresAtMs()) {
         it.remove();
@@ -98,7 +108,7 @@ final class LaneBuffer {
     }
     found.sort(Comparator.comparingLong(Pending::arrivalMs));
     waiting.clear();
-    waiting.addAll(found);
+    found.forEach(p -> waiting.put(p.id(), p));
     buffered = found.size();
   }
 

@@ -9,7 +9,10 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 
-/** Decodes a raw request record: UTF-8 key, Confluent-framed Avro value. Every failure is returned, never thrown. */
+/**
+ * Decodes a raw request record: UTF-8 key, Confluent-framed Avro value; a tombstone (a key and a null value) is a
+ * cancel of that request id. Every failure is returned, never thrown.
+ */
 final class RequestDecoder {
   private final Deserializer<CodeGenRequest> values;
 
@@ -26,8 +29,13 @@ final class RequestDecoder {
     } catch (CharacterCodingException e) {
       return new DecodeOutcome(null, null, new SerializationException("record key is not UTF-8 text", e));
     }
-    if (value == null || value.length == 0) {
-      return new DecodeOutcome(null, decodedKey, new SerializationException("record value is empty (a tombstone is not a request)"));
+    if (value == null) {
+      return decodedKey == null
+          ? new DecodeOutcome(null, null, new SerializationException("a tombstone without a key cancels nothing"))
+          : new DecodeOutcome(null, decodedKey, null);
+    }
+    if (value.length == 0) {
+      return new DecodeOutcome(null, decodedKey, new SerializationException("record value is empty"));
     }
     try {
       CodeGenRequest request = values.deserialize(topic, headers, value);

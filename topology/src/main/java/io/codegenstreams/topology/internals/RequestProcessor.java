@@ -6,12 +6,14 @@ import io.codegenstreams.inference.InferenceException;
 import io.codegenstreams.schemas.CodeGenRequest;
 import io.codegenstreams.schemas.CodeGenResult;
 import io.codegenstreams.schemas.Priority;
+import io.codegenstreams.topology.CancelOutcome;
 import io.codegenstreams.topology.ModelCatalog;
 import io.codegenstreams.topology.PipelineListener;
 import io.codegenstreams.topology.PipelineTopics;
 import io.codegenstreams.topology.TopologyConfig;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -30,6 +32,13 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * The heart of the pipeline, one instance per task: decode (or dead-letter), validate (or reject), answer repeats
  * from the idempotency store, buffer in a priority lane, and on a wall-clock punctuator hand buffered requests to
  * the shared engine and forward what finished. The stream thread never waits for inference.
+ *
+ * <p><b>Cancels.</b> A tombstone on the requests topic keyed by a request id cancels that request: it reaches this
+ * task because it has the request's key. A buffered request is answered CANCELLED at once; a running one leaves its
+ * batch at the engine's next decode step and is answered CANCELLED with its text so far; a finished one keeps its
+ * result. A cancel whose request has not arrived yet is remembered ({@link EarlyCancels}). A request that lists
+ * {@code supersedes} ids writes such a tombstone for each, in its own transaction, so the cancel reaches whichever
+ * task and instance owns the old id.
  */
 public final class RequestProcessor implements Processor<byte[], byte[], Object, Object> {
   private static final long HOUSEKEEPING_INTERVAL_MS = 200;
@@ -49,6 +58,7 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
   private Deserializer<CodeGenResult> resultDeserializer;
   private final Map<Priority, LaneBuffer> lanes = new EnumMap<>(Priority.class);
   private KeyValueStore<String, byte[]> inflight;
+  private EarlyCancels earlyCancels;
   private TimestampedKeyValueStore<String, byte[]> results;
   private EngineDispatcher dispatcher;
   private Ticker ticker;
@@ -83,6 +93,8 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
     }
     inflight = context.getStateStore(StoreNames.INFLIGHT_STORE);
     results = context.getStateStore(StoreNames.RESULTS_STORE);
+    earlyCancels = new EarlyCancels(context.getStateStore(StoreNames.CANCELS_STORE),
+        config.getLong(TopologyConfig.CANCEL_RETENTION_MS), config.getInt(TopologyConfig.CANCEL_MAX_REMEMBERED));
     dispatcher = new EngineDispatcher(engine);
     ticker = new Ticker(context, this::tick);
     restore();
@@ -96,7 +108,7 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
   private void schedule() {
     if (busy() || resultsUncommitted) {
       ticker.every(config.getLong(TopologyConfig.DISPATCH_INTERVAL_MS));
-    } else if (!done.isEmpty()) {
+    } else if (!done.isEmpty() || !earlyCancels.isEmpty()) {
       ticker.every(HOUSEKEEPING_INTERVAL_MS);
     } else {
       ticker.stop();
@@ -144,6 +156,11 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
       listener.onDeadLetter(decoded.error().getClass().getSimpleName());
       return;
     }
+    if (decoded.cancel()) {
+      cancel(decoded.key(), now);
+      schedule();
+      return;
+    }
     CodeGenRequest request = decoded.request();
     Optional<String> problem = validator.problem(decoded.key(), request, now);
     String id = request.getRequestId() == null || request.getRequestId().isBlank() ? decoded.key() : request.getRequestId();
@@ -155,6 +172,14 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
     if (answerRepeat(request, now)) {
       return;
     }
+    if (earlyCancels.take(id, now)) {
+      emit(request.getPriority(), Results.cancelled(request, models.resolve(request.getModel()),
+          "cancelled before the request arrived", now, now), now);
+      listener.onCancel(CancelOutcome.ANSWERED_EARLY);
+      schedule();
+      return;
+    }
+    supersede(request, now);
     LaneBuffer lane = lanes.get(request.getPriority());
     if (lane.full()) {
       emit(request.getPriority(), Results.rejected(id, request, models.resolve(request.getModel()),
@@ -168,6 +193,46 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
     listener.onBuffered(request.getPriority());
     dispatch(now);
     schedule();
+  }
+
+  /** Handles a cancel of {@code id}; see the class comment. */
+  private void cancel(String id, long now) {
+    if (id.isBlank()) {
+      listener.onCancel(CancelOutcome.INVALID);
+      return;
+    }
+    byte[] entryBytes = inflight.get(id);
+    if (entryBytes == null) {
+      ValueAndTimestamp<byte[]> stored = results.get(id);
+      if (done.get(id) != null || (stored != null && stored.value() != null)) {
+        listener.onCancel(CancelOutcome.FINISHED);
+      } else {
+        listener.onCancel(earlyCancels.remember(id, now) ? CancelOutcome.EARLY : CancelOutcome.DROPPED);
+      }
+      return;
+    }
+    if (dispatcher.cancel(id)) {
+      listener.onCancel(CancelOutcome.RUNNING); // its CANCELLED completion is forwarded by finish()
+      return;
+    }
+    Pending waiting = lanes.get(InflightEntry.decode(entryBytes).lane()).takeWaiting(id);
+    if (waiting == null) {
+      listener.onCancel(CancelOutcome.FINISHED); // finished in the engine, result not forwarded yet: it stands
+      return;
+    }
+    finishWithout(waiting, Results.cancelled(waiting.request(), models.resolve(waiting.request().getModel()),
+        "cancelled while waiting in the " + waiting.lane() + " lane", waiting.arrivalMs(), now), now);
+    listener.onCancel(CancelOutcome.BUFFERED);
+  }
+
+  /** Writes a cancel (a tombstone keyed by the old id) to the requests topic for every id the request replaces. */
+  private void supersede(CodeGenRequest request, long now) {
+    for (String old : new LinkedHashSet<>(request.getSupersedes())) {
+      if (old != null && !old.isBlank() && !old.equals(request.getRequestId())) {
+        context.forward(new Record<>(old, null, now), StoreNames.CANCEL_SINK);
+        listener.onCancel(CancelOutcome.SUPERSEDE_SENT);
+      }
+    }
   }
 
   /** A request id seen before: attach it to the running first copy, or answer it from the stored result. */
@@ -204,6 +269,7 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
             p.expiryReason(), p.arrivalMs(), now), now));
       }
       forgetVisibleResults(now);
+      earlyCancels.expire(now);
     }
     dispatch(now);
     commitIfQuiet();

@@ -8,6 +8,8 @@ import java.util.Optional;
 
 /** Checks a decoded request; the answer is a reason a person can act on, or empty when it may run. */
 final class RequestValidator {
+  /** Most ids a request may supersede (the schema's doc says so too). */
+  static final int MAX_SUPERSEDES = 16;
   private final int promptMaxBytes;
   private final int maxNewTokensMax;
   private final ModelCatalog models;
@@ -54,6 +56,10 @@ final class RequestValidator {
       if (stop == null || stop.isEmpty()) {
         return Optional.of("stop sequences must not be empty strings");
       }
+    }
+    if (r.getSupersedes().size() > MAX_SUPERSEDES) {
+      return Optional.of("supersedes lists " + r.getSupersedes().size() + " ids, more than " + MAX_SUPERSEDES
+          + ": name only the requests this one replaces (the latest is enough when each superseded the one before)");
     }
     if (r.getDeadline() != null && r.getDeadline().toEpochMilli() <= nowMs) {
       return Optional.of("deadline " + r.getDeadline() + " had already passed when the request arrived");

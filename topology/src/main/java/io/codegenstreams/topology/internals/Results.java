@@ -26,6 +26,12 @@ final class Results {
         .setStatus(ResultStatus.FAILED).setError(reason).setQueueTimeMs(nowMs - arrivalMs).build();
   }
 
+  /** Cancelled before it ran: no text. */
+  static CodeGenResult cancelled(CodeGenRequest request, String model, String reason, long arrivalMs, long nowMs) {
+    return base(request.getRequestId(), request, model, nowMs).setStatus(ResultStatus.CANCELLED).setCompletion("")
+        .setError(reason).setQueueTimeMs(nowMs - arrivalMs).build();
+  }
+
   /** {@code bufferedMs}: time spent in the lane buffer before the engine took it. */
   static CodeGenResult fromCompletion(CodeGenRequest request, Completion c, long bufferedMs, long nowMs) {
     ResultStatus status = switch (c.status()) {
@@ -33,10 +39,11 @@ final class Results {
       case TIMEOUT -> ResultStatus.TIMEOUT;
       case REJECTED -> ResultStatus.REJECTED;
       case FAILED -> ResultStatus.FAILED;
+      case CANCELLED -> ResultStatus.CANCELLED;
     };
     return base(request.getRequestId(), request, c.model(), nowMs)
         .setStatus(status)
-        .setCompletion(status == ResultStatus.OK ? c.text() : null)
+        .setCompletion(status == ResultStatus.OK || status == ResultStatus.CANCELLED ? c.text() : null)
         .setError(c.error())
         .setModelVersion(c.modelVersion())
         .setFinishReason(c.finishReason() == null ? null : FinishReason.valueOf(c.finishReason().name()))

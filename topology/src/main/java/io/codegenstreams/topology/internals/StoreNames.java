@@ -9,6 +9,9 @@ public final class StoreNames {
   public static final String REQUEST_PROCESSOR = "request-processor";
   public static final String RESULTS_SINK = "results-sink";
   public static final String DLQ_SINK = "dlq-sink";
+  /** Cancels (tombstones) of superseded requests, written back to the requests topic keyed by the old id. */
+  public static final String CANCEL_SINK = "cancel-sink";
+  public static final String CANCELS_STORE = "early-cancels";
   public static final String RESULTS_SOURCE = "results-source";
   public static final String RESULTS_STORE_UPDATER = "results-store-updater";
   public static final String RESULTS_STORE = "results-store";

@@ -2,6 +2,7 @@ package io.codegenstreams.topology.metrics;
 
 import io.codegenstreams.schemas.CodeGenResult;
 import io.codegenstreams.schemas.Priority;
+import io.codegenstreams.topology.CancelOutcome;
 import io.codegenstreams.topology.PipelineListener;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -29,6 +30,7 @@ public final class PipelineMetrics implements PipelineListener {
   public static final String BUFFERED = "code_gen_buffered_requests_total";
   public static final String DEAD_LETTERS = "code_gen_dead_letter_records_total";
   public static final String SKIPPED = "code_gen_skipped_records_total";
+  public static final String CANCELS = "code_gen_cancels_total";
 
   static final String UNKNOWN_MODEL = "unknown";
   private static final String EXACTLY_ONCE_NOTE =
@@ -45,6 +47,7 @@ public final class PipelineMetrics implements PipelineListener {
   private final Counter buffered;
   private final Counter deadLetters;
   private final Counter skipped;
+  private final Counter cancels;
 
   /** @param models the declared model names; any other name is reported as {@code unknown} */
   public PipelineMetrics(PrometheusRegistry registry, Set<String> models) {
@@ -77,6 +80,14 @@ public final class PipelineMetrics implements PipelineListener {
         .help("Records a Kafka Streams error handler skipped instead of failing the task (handler: processing or"
             + " production), by error type.")
         .labelNames("handler", "reason").register(registry);
+    cancels = Counter.builder().name(CANCELS)
+        .help("Cancel records handled, by outcome: buffered, running (the request was stopped), finished (it had its"
+            + " result already), early (remembered until its request arrives), answered_early, dropped (over"
+            + " cancel.max.remembered), invalid, supersede_sent (a request superseded an earlier id).")
+        .labelNames("outcome").register(registry);
+    for (CancelOutcome o : CancelOutcome.values()) {
+      cancels.labelValues(LabelValues.status(o)).inc(0);
+    }
     // bounded label sets start at 0, so that rate() and the alerts see the series before the first event
     for (Priority lane : Priority.values()) {
       buffered.labelValues(LabelValues.lane(lane)).inc(0);
@@ -107,6 +118,11 @@ public final class PipelineMetrics implements PipelineListener {
   @Override
   public void onRejected(Priority lane, String category) {
     rejected.labelValues(LabelValues.lane(lane), category).inc();
+  }
+
+  @Override
+  public void onCancel(CancelOutcome outcome) {
+    cancels.labelValues(LabelValues.status(outcome)).inc();
   }
 
   @Override

@@ -32,6 +32,11 @@ final class FakeEngine implements InferenceEngine {
   }
 
   @Override
+  public boolean cancel(String requestId) {
+    return false;
+  }
+
+  @Override
   public boolean isReady() {
     return ready.isDone() && !ready.isCompletedExceptionally();
   }

@@ -25,6 +25,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,6 +40,8 @@ public final class DefaultInferenceEngine implements InferenceEngine {
     private final ScheduledExecutorService watchdog;
     private final ModelCache cache;
     private final CompletableFuture<Void> ready;
+    /** Requests submitted and not yet completed, by id, for {@link #cancel}. */
+    private final Map<String, Live> live = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     public DefaultInferenceEngine(EngineConfig config, List<BackendProvider> providers) {
@@ -88,6 +91,9 @@ public final class DefaultInferenceEngine implements InferenceEngine {
             return future;
         }
         Sequence s = new Sequence(request, model, future, now, deadlineNanos(now, request.deadline()));
+        Live handle = new Live(entry.scheduler, s);
+        live.put(request.id(), handle);
+        future.whenComplete((c, e) -> live.remove(request.id(), handle));
         try {
             // tokenized here, off the decode thread, when the model is loaded (else by the decode thread at admission)
             pool.execute(() -> {
@@ -96,11 +102,24 @@ public final class DefaultInferenceEngine implements InferenceEngine {
             });
         } catch (RejectedExecutionException e) {
             entry.scheduler.release(request.priority());
+            live.remove(request.id(), handle);
             reject(model, request.priority(), EngineOverloadedException.Reason.BACKLOG_FULL,
                     "pre-processing backlog is full (" + EngineConfig.POSTPROCESS_QUEUE_CAPACITY + ")");
         }
         return future;
     }
+
+    @Override
+    public boolean cancel(String requestId) {
+        Live handle = live.get(requestId);
+        if (handle == null || handle.sequence.isFinished()) {
+            return false;
+        }
+        handle.scheduler.cancel(handle.sequence);
+        return true;
+    }
+
+    private record Live(ModelScheduler scheduler, Sequence sequence) {}
 
     private ModelCache.Entry reserve(String model, Priority p) {
         for (int attempt = 0; ; attempt++) {

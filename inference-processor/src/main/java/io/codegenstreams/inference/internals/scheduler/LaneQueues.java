@@ -92,8 +92,9 @@ final class LaneQueues {
         return agingNanos;
     }
 
-    void remove(Sequence s) {
-        lanes.get(s.priority()).remove(s);
+    /** Removes a waiting sequence; false when it is not waiting (running, finished or not queued yet). */
+    boolean remove(Sequence s) {
+        return lanes.get(s.priority()).remove(s);
     }
 
     /** Removes and returns every waiting sequence whose deadline has passed. */

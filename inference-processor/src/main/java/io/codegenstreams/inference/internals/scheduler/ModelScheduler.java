@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,6 +53,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class ModelScheduler {
     private static final Logger LOG = LoggerFactory.getLogger(ModelScheduler.class);
     private static final double LOW_SHARE_ALPHA = 1.0 / 32;
+    private static final String CANCELLED = "cancelled";
 
     private final String model;
     private final boolean staticMode;
@@ -155,9 +157,10 @@ public final class ModelScheduler {
     public void enqueue(Sequence s) {
         lock.lock();
         try {
-            if (closed) {
+            if (closed || s.cancelRequested) {
                 queues.release(s.priority());
-                finisher.finish(s, CompletionStatus.FAILED, null, "engine closed", 0, version, System.nanoTime());
+                finisher.finish(s, closed ? CompletionStatus.FAILED : CompletionStatus.CANCELLED, null,
+                        closed ? "engine closed" : CANCELLED, 0, version, System.nanoTime());
                 return;
             }
             queues.add(s);
@@ -166,6 +169,25 @@ public final class ModelScheduler {
             work.signal();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Cancels {@code s} from any thread. Waiting (or preempted), it completes CANCELLED now; not queued yet, when it
+     * is; running, the decode thread takes it out of the batch before its next step ({@link #dropCancelled}).
+     */
+    public void cancel(Sequence s) {
+        s.cancelRequested = true;
+        boolean wasWaiting;
+        lock.lock();
+        try {
+            wasWaiting = queues.remove(s);
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
+        if (wasWaiting) {
+            finisher.finish(s, CompletionStatus.CANCELLED, null, CANCELLED, 0, version, System.nanoTime());
         }
     }
 
@@ -297,7 +319,9 @@ public final class ModelScheduler {
                     }
                     long now = System.nanoTime();
                     expired = queues.removeExpired(now);
-                    if (expired.isEmpty() && !admit(now) && active.isEmpty()) {
+                    expired.addAll(dropCancelled());
+                    boolean admitted = admit(now); // also when rows just left: their slots are taken at once
+                    if (expired.isEmpty() && !admitted && active.isEmpty()) {
                         work.awaitNanos(idleWait(now));
                         continue;
                     }
@@ -306,7 +330,12 @@ public final class ModelScheduler {
                 }
                 long now = System.nanoTime();
                 for (Sequence s : expired) {
-                    finisher.finish(s, CompletionStatus.TIMEOUT, null, "deadline passed while waiting", 0, version, now);
+                    if (s.cancelRequested) {
+                        finisher.finish(s, CompletionStatus.CANCELLED, null, CANCELLED, 0, version, now);
+                    } else {
+                        finisher.finish(s, CompletionStatus.TIMEOUT, null, "deadline passed while waiting", 0, version,
+                                now);
+                    }
                 }
                 if (!active.isEmpty()) {
                     step();
@@ -318,6 +347,21 @@ public final class ModelScheduler {
             LOG.error("decode thread of model {} died", model, e);
             failAll("decode thread died: " + e);
         }
+    }
+
+    /** Takes cancelled sequences out of the batch, freeing their slots and KV reservations. Caller holds the lock. */
+    private List<Sequence> dropCancelled() {
+        List<Sequence> out = new ArrayList<>();
+        for (Iterator<Sequence> it = active.iterator(); it.hasNext(); ) {
+            Sequence a = it.next();
+            if (a.cancelRequested) {
+                it.remove();
+                kvInFlight -= a.kvReserveBytes;
+                out.add(a);
+            }
+        }
+        inFlight = active.size();
+        return out;
     }
 
     /** How long an idle decode thread sleeps: until a deadline, the static batch wait, or a signal. */

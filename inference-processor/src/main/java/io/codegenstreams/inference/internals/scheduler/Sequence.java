@@ -35,6 +35,8 @@ public final class Sequence implements SequenceView {
     int maxBatch;
     long admitSeq; // admission order, for choosing preemption victims
     boolean preempted;
+    /** Set by {@link ModelScheduler#cancel} from any thread; the decode thread finishes the sequence at its next step. */
+    volatile boolean cancelRequested;
 
     public Sequence(GenerationRequest request, String model, CompletableFuture<Completion> future, long submitNanos,
                     long deadlineNanos) {
@@ -71,6 +73,11 @@ public final class Sequence implements SequenceView {
         row = new TokenRow(id, prompt, prompt.length + maxNew + 1);
         promptLength = prompt.length;
         kvReserveBytes = (long) (prompt.length + maxNew) * info.kvBytesPerToken();
+    }
+
+    /** True once its completion was handed out (or is being). */
+    public boolean isFinished() {
+        return future.isDone();
     }
 
     boolean prepared() {
