@@ -52,6 +52,7 @@ public final class EngineConfig {
     public static final String POSTPROCESS_THREADS_MIN = "postprocess.threads.min";
     public static final String POSTPROCESS_THREADS_MAX = "postprocess.threads.max";
     public static final String POSTPROCESS_QUEUE_CAPACITY = "postprocess.queue.capacity";
+    public static final String STREAM_CHUNK_TOKENS = "stream.chunk.tokens";
     public static final String TENSORRT_CACHE_DIR = "tensorrt.cache.dir";
 
     public static final String ONNX_RUNTIME = "OnnxRuntime";
@@ -129,6 +130,10 @@ public final class EngineConfig {
                     "Maximum threads of the tokenization / post-processing pool; it grows with its backlog.")
             .define(POSTPROCESS_QUEUE_CAPACITY, Type.INT, 8192, atLeast(1),
                     "Bounded backlog of the tokenization / post-processing pool.")
+            .define(STREAM_CHUNK_TOKENS, Type.INT, 4, atLeast(1),
+                    "A streaming request's text is handed out after its first token, then every this many tokens, and"
+                            + " once more when it completes. Smaller is smoother for an editor and costs one record"
+                            + " (and one decode of the text so far) per chunk.")
             .define(TENSORRT_CACHE_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/codegen-trt-cache",
                     nonEmptyString(), "Directory where TensorRT engine plans are cached across restarts.");
 

@@ -22,6 +22,19 @@ public interface InferenceEngine extends AutoCloseable {
     CompletableFuture<Completion> submit(GenerationRequest request);
 
     /**
+     * Queues a request whose text is handed to {@code stream} while it is generated: after its first token, then
+     * every {@code stream.chunk.tokens} tokens, and once more when it completes. Same contract as
+     * {@link #submit(GenerationRequest)} otherwise. An engine that cannot stream hands the whole text over once, at
+     * completion (this default).
+     */
+    default CompletableFuture<Completion> submit(GenerationRequest request, TextStream stream) {
+        return submit(request).thenApply(c -> {
+            stream.onText(0, c.text(), c.completionTokens(), true);
+            return c;
+        });
+    }
+
+    /**
      * Stops a request: one still waiting completes {@link CompletionStatus#CANCELLED} at once, one running leaves its
      * batch before the next decode step (its KV reservation freed) and completes CANCELLED with the text generated so
      * far. Ids are expected to be unique among the requests in flight; with two, the later submitted is cancelled.

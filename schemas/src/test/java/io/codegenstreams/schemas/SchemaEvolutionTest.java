@@ -118,7 +118,8 @@ class SchemaEvolutionTest {
 
   @Test
   void shouldDocumentEveryFieldAndDefaultAllButTheIdentityWhenSchemasAreShipped() {
-    for (Schema schema : List.of(CodeGenRequest.getClassSchema(), CodeGenResult.getClassSchema())) {
+    for (Schema schema : List.of(CodeGenRequest.getClassSchema(), CodeGenResult.getClassSchema(),
+        CodeGenChunk.getClassSchema())) {
       for (Schema.Field field : schema.getFields()) {
         assertThat(field.doc()).as(schema.getName() + "." + field.name() + " doc").isNotBlank();
         boolean identity = field.name().equals("request_id") || field.name().equals("prompt");

@@ -1,11 +1,13 @@
 package io.codegenstreams.app;
 
+import io.codegenstreams.schemas.CodeGenChunk;
 import io.codegenstreams.schemas.CodeGenRequest;
 import io.codegenstreams.schemas.CodeGenResult;
 import io.codegenstreams.serde.SpecificAvroDeserializer;
 import io.codegenstreams.serde.SpecificAvroSerializer;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -37,11 +39,21 @@ final class ClientFactory {
   }
 
   static KafkaConsumer<String, CodeGenResult> resultConsumer(ConnectionOptions connection) {
+    return consumer(connection, CodeGenResult.class);
+  }
+
+  /** Reads the stream topic (its records are not transactional: they are visible as soon as they are written). */
+  static KafkaConsumer<String, CodeGenChunk> chunkConsumer(ConnectionOptions connection) {
+    return consumer(connection, CodeGenChunk.class);
+  }
+
+  private static <T extends SpecificRecord> KafkaConsumer<String, T> consumer(ConnectionOptions connection,
+                                                                             Class<T> type) {
     Map<String, Object> props = base(connection);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-    SpecificAvroDeserializer<CodeGenResult> values = new SpecificAvroDeserializer<>(CodeGenResult.class);
+    SpecificAvroDeserializer<T> values = new SpecificAvroDeserializer<>(type);
     values.configure(serdeConfig(connection), false);
     return new KafkaConsumer<>(props, new StringDeserializer(), values);
   }

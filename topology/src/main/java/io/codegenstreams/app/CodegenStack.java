@@ -91,8 +91,7 @@ public final class CodegenStack implements AutoCloseable {
       topics = CodegenTopics.specs(topologyConfig, settings.partitions(),
           Duration.ofMillis(topologyConfig.getLong(TopologyConfig.IDEMPOTENCY_WINDOW_MS)));
       TopicCreator.ensure(adminProperties(), topics);
-      SchemaBootstrap.registerContracts(schemaRegistryUrl, clientProperties,
-          topologyConfig.getString(TopologyConfig.REQUESTS_TOPIC), topologyConfig.getString(TopologyConfig.RESULTS_TOPIC));
+      SchemaBootstrap.registerContracts(schemaRegistryUrl, clientProperties, topologyConfig);
       startPipeline(topologyConfig, settings);
       return this;
     } catch (RuntimeException e) {

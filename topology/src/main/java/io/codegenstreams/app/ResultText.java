@@ -14,6 +14,12 @@ final class ResultText {
     } else {
       sb.append(r.getStatus()).append(": ").append(r.getError()).append('\n');
     }
+    return sb.append(facts(r)).toString();
+  }
+
+  /** The facts line alone (status, ids, tokens, times), for a completion already shown as it streamed. */
+  static String facts(CodeGenResult r) {
+    StringBuilder sb = new StringBuilder();
     sb.append("-- ").append(r.getStatus())
         .append(" | request ").append(r.getRequestId())
         .append(" | model ").append(r.getModel());

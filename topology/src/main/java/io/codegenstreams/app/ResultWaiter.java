@@ -27,21 +27,30 @@ final class ResultWaiter implements AutoCloseable {
   static ResultWaiter open(ConnectionOptions connection, String topic, String requestId) {
     KafkaConsumer<String, CodeGenResult> consumer = ClientFactory.resultConsumer(connection);
     try {
-      int partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).size();
-      if (partitions == 0) {
-        throw new IllegalStateException("Topic " + topic + " does not exist at " + connection.bootstrapServers()
-            + ". Start the system with ./codegen run, or point --bootstrap-servers at it.");
-      }
-      int partition = Utils.toPositive(Utils.murmur2(requestId.getBytes(StandardCharsets.UTF_8))) % partitions;
-      TopicPartition tp = new TopicPartition(topic, partition);
-      consumer.assign(List.of(tp));
-      consumer.seekToEnd(List.of(tp));
-      consumer.position(tp, Duration.ofSeconds(30));
+      assignAtEnd(consumer, connection, topic, requestId);
       return new ResultWaiter(consumer, requestId);
     } catch (RuntimeException e) {
       consumer.close();
       throw e;
     }
+  }
+
+  /**
+   * Assigns {@code consumer} the partition of {@code topic} that the default partitioner picks for the id, at its
+   * end: the topics of the pipeline share the requests topic's partition count and are all keyed by request id.
+   */
+  static void assignAtEnd(KafkaConsumer<String, ?> consumer, ConnectionOptions connection, String topic,
+                          String requestId) {
+    int partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).size();
+    if (partitions == 0) {
+      throw new IllegalStateException("Topic " + topic + " does not exist at " + connection.bootstrapServers()
+          + ". Start the system with ./codegen run, or point --bootstrap-servers at it.");
+    }
+    int partition = Utils.toPositive(Utils.murmur2(requestId.getBytes(StandardCharsets.UTF_8))) % partitions;
+    TopicPartition tp = new TopicPartition(topic, partition);
+    consumer.assign(List.of(tp));
+    consumer.seekToEnd(List.of(tp));
+    consumer.position(tp, Duration.ofSeconds(30));
   }
 
   /**
@@ -62,6 +71,16 @@ final class ResultWaiter implements AutoCloseable {
     }
     consumer.seek(tp, end);
     return Optional.ofNullable(found);
+  }
+
+  /** The result if it arrives within {@code wait}. */
+  Optional<CodeGenResult> poll(Duration wait) {
+    for (ConsumerRecord<String, CodeGenResult> record : consumer.poll(wait)) {
+      if (requestId.equals(record.key()) && record.value() != null) {
+        return Optional.of(record.value());
+      }
+    }
+    return Optional.empty();
   }
 
   Optional<CodeGenResult> await(Duration timeout) {

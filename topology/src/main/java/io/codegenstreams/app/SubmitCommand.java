@@ -1,5 +1,6 @@
 package io.codegenstreams.app;
 
+import io.codegenstreams.schemas.CodeGenChunk;
 import io.codegenstreams.schemas.CodeGenRequest;
 import io.codegenstreams.schemas.CodeGenResult;
 import io.codegenstreams.schemas.Priority;
@@ -64,6 +65,10 @@ final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the whole result record as JSON.")
   boolean json;
 
+  @Option(names = "--stream", description = "Print the completion as it is generated (from the stream topic), then"
+      + " the result's facts line.")
+  boolean stream;
+
   @Mixin ConnectionOptions connection;
 
   @Spec CommandSpec spec;
@@ -87,28 +92,60 @@ final class SubmitCommand implements Callable<Integer> {
           .setSuffix(suffix)
           .setDeadline(deadline == null ? null : now.plus(deadline))
           .setCreatedAt(now)
+          .setStream(stream)
           .build();
+      ChunkReader chunks = stream ? ChunkReader.open(connection, CodegenTopics.STREAM, id) : null;
       producer.send(CodegenTopics.REQUESTS, request);
       // Ctrl-C while waiting cancels the request: the editor's "abort" for a completion nobody wants any more
       Thread cancelOnInterrupt = new Thread(() -> cancelQuietly(producer, id), "codegen-submit-cancel");
       Runtime.getRuntime().addShutdownHook(cancelOnInterrupt);
+      PrintWriter out = spec.commandLine().getOut();
       Optional<CodeGenResult> result;
       try {
-        result = waiter.await(timeout);
+        result = chunks == null ? waiter.await(timeout) : streamUntilResult(chunks, waiter, out);
       } finally {
         removeHook(cancelOnInterrupt);
+        if (chunks != null) {
+          chunks.close();
+        }
       }
-      PrintWriter out = spec.commandLine().getOut();
       if (result.isEmpty()) {
         spec.commandLine().getErr().printf("No result for request %s within %s. Is the pipeline running (./codegen run)?"
             + " Wait longer with --timeout.%n", id, timeout);
         return 1;
       }
       CodeGenResult r = result.get();
-      out.println(json ? AvroJson.toJson(r) : ResultText.describe(r));
+      out.println(json ? AvroJson.toJson(r) : stream && !r.getCached() ? ResultText.facts(r) : ResultText.describe(r));
       out.flush();
       return r.getStatus() == ResultStatus.OK ? 0 : 1;
     }
+  }
+
+  /** Prints chunks as they arrive until the result is read (and the last chunk, or a second past the result). */
+  private Optional<CodeGenResult> streamUntilResult(ChunkReader chunks, ResultWaiter waiter, PrintWriter out) {
+    long end = System.nanoTime() + timeout.toNanos();
+    Optional<CodeGenResult> result = Optional.empty();
+    while (result.isEmpty() && System.nanoTime() < end) {
+      print(chunks.poll(Duration.ofMillis(20)), out);
+      result = waiter.poll(Duration.ofMillis(20));
+    }
+    long drainEnd = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+    while (result.isPresent() && !result.get().getCached() && !chunks.done() && System.nanoTime() < drainEnd) {
+      print(chunks.poll(Duration.ofMillis(50)), out);
+    }
+    if (!json) {
+      out.println();
+    }
+    return result;
+  }
+
+  private void print(List<CodeGenChunk> chunks, PrintWriter out) {
+    if (json) {
+      chunks.forEach(c -> out.println(AvroJson.toJson(c)));
+    } else {
+      chunks.forEach(c -> out.print(c.getText()));
+    }
+    out.flush();
   }
 
   private void cancelQuietly(RequestProducer producer, String id) {

@@ -4,6 +4,7 @@ import io.codegenstreams.inference.InferenceEngine;
 import io.codegenstreams.schemas.CodeGenRequest;
 import io.codegenstreams.schemas.CodeGenResult;
 import io.codegenstreams.serde.SpecificAvroSerde;
+import io.codegenstreams.topology.internals.ChunkProducer;
 import io.codegenstreams.topology.internals.CountingProductionExceptionHandler;
 import io.codegenstreams.topology.internals.DeadLetteringProcessingExceptionHandler;
 import io.codegenstreams.topology.internals.ErrorHandlerSupport;
@@ -51,10 +52,12 @@ public final class CodegenPipeline implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final Topology topology;
+  private final ChunkProducer chunks;
 
-  private CodegenPipeline(KafkaStreams streams, Topology topology) {
+  private CodegenPipeline(KafkaStreams streams, Topology topology, ChunkProducer chunks) {
     this.streams = streams;
     this.topology = topology;
+    this.chunks = chunks;
   }
 
   public static CodegenPipeline start(Settings settings, InferenceEngine engine, ModelCatalog models,
@@ -79,11 +82,14 @@ public final class CodegenPipeline implements AutoCloseable {
     SpecificAvroSerde<CodeGenResult> results = new SpecificAvroSerde<>(CodeGenResult.class);
     results.configure(serdeConfig, false);
     PipelineTopics topics = PipelineTopics.of(settings.topology(), requests, results);
-    Topology topology = CodegenTopology.build(settings.topology(), topics, engine, models, listener);
+    ChunkProducer chunks = new ChunkProducer(settings.topology().getString(TopologyConfig.STREAM_TOPIC),
+        settings.clientProperties(), serdeConfig);
+    Topology topology = CodegenTopology.build(settings.topology(), topics, engine, models, listener, chunks);
 
     try {
       engine.whenReady().orTimeout(readyTimeout.toMillis(), TimeUnit.MILLISECONDS).join();
     } catch (CompletionException e) {
+      chunks.close();
       if (e.getCause() instanceof TimeoutException) {
         throw new IllegalStateException("the default model was not loaded and warm within " + readyTimeout
             + ": raise " + TopologyConfig.STARTUP_TIMEOUT_MS + " (a first TensorRT build of a large model takes long)",
@@ -107,7 +113,7 @@ public final class CodegenPipeline implements AutoCloseable {
       return StreamThreadExceptionResponse.REPLACE_THREAD;
     });
     streams.start();
-    CodegenPipeline pipeline = new CodegenPipeline(streams, topology);
+    CodegenPipeline pipeline = new CodegenPipeline(streams, topology, chunks);
     started.accept(pipeline);
     if (!running.await(readyTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
       log.warn("pipeline not RUNNING after {}; it keeps trying (state {})", readyTimeout, streams.state());
@@ -166,5 +172,6 @@ public final class CodegenPipeline implements AutoCloseable {
   public void close() {
     streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
         .withTimeout(CLOSE_TIMEOUT));
+    chunks.close();
   }
 }

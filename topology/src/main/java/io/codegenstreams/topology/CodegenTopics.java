@@ -13,14 +13,17 @@ public final class CodegenTopics {
   public static final String REQUESTS = "codegen.requests";
   public static final String RESULTS = "codegen.results";
   public static final String REQUESTS_DLQ = "codegen.requests.dlq";
+  public static final String STREAM = "codegen.results.stream";
+  /** Chunks are for clients reading while a request runs: an hour is plenty. */
+  public static final Duration STREAM_RETENTION = Duration.ofHours(1);
   public static final int DEFAULT_PARTITIONS = 12;
   public static final Duration DEFAULT_IDEMPOTENCY_WINDOW = Duration.ofHours(24);
 
   private CodegenTopics() {}
 
   /**
-   * Requests and results share the partition count so a request and its result land on the same partition number
-   * (both are keyed by request id with the default partitioner).
+   * Requests, results and chunks share the partition count so a request, its chunks and its result land on the same
+   * partition number (all are keyed by request id with the default partitioner).
    */
   public static List<TopicSpec> specs(TopologyConfig config, int partitions, Duration idempotencyWindow) {
     return List.of(
@@ -29,6 +32,8 @@ public final class CodegenTopics {
             "cleanup.policy", "compact,delete",
             "retention.ms", Long.toString(idempotencyWindow.toMillis()),
             "min.compaction.lag.ms", "0")),
+        new TopicSpec(config.getString(TopologyConfig.STREAM_TOPIC), partitions, Map.of(
+            "retention.ms", Long.toString(STREAM_RETENTION.toMillis()))),
         new TopicSpec(config.getString(TopologyConfig.DLQ_TOPIC), 1, Map.of("retention.ms", Long.toString(Duration.ofDays(7).toMillis()))));
   }
 }

@@ -29,13 +29,20 @@ import org.apache.kafka.streams.state.Stores;
 public final class CodegenTopology {
   private CodegenTopology() {}
 
+  /** Without streaming: chunks of requests that ask for them are dropped (topology tests, tools). */
   public static Topology build(TopologyConfig config, PipelineTopics topics, InferenceEngine engine,
                                ModelCatalog models, PipelineListener listener) {
+    return build(config, topics, engine, models, listener, ChunkSink.NONE);
+  }
+
+  /** @param chunks where streaming requests' partial text goes (the stream topic's producer) */
+  public static Topology build(TopologyConfig config, PipelineTopics topics, InferenceEngine engine,
+                               ModelCatalog models, PipelineListener listener, ChunkSink chunks) {
     Topology topology = new Topology();
     topology.addSource(StoreNames.REQUESTS_SOURCE, topics.requestsRaw().keySerde().deserializer(),
         topics.requestsRaw().valueSerde().deserializer(), topics.requestsRaw().name());
     topology.addProcessor(StoreNames.REQUEST_PROCESSOR,
-        () -> new RequestProcessor(config, topics, engine, models, listener), StoreNames.REQUESTS_SOURCE);
+        () -> new RequestProcessor(config, topics, engine, models, listener, chunks), StoreNames.REQUESTS_SOURCE);
 
     Duration retention = Duration.ofMillis(config.getLong(TopologyConfig.BUFFER_RETENTION_MS));
     // The lane stores keep their changelog offsets in a checkpoint file, not in RocksDB: a lane that got no request

@@ -23,6 +23,12 @@ public interface PipelineListener {
   /** A cancel record was handled (or a supersede sent one); see {@link CancelOutcome}. */
   default void onCancel(CancelOutcome outcome) {}
 
+  /**
+   * A streaming request's first chunk (with at least one token) was handed to the stream topic's producer,
+   * {@code millis} after the request's created_at. Called on the engine's post-processing pool.
+   */
+  default void onFirstChunk(Priority lane, long millis) {}
+
   /** A result was forwarded to the results topic (within the task's transaction). */
   default void onResult(Priority lane, CodeGenResult result) {}
 

@@ -21,6 +21,7 @@ public final class TopologyConfig extends AbstractConfig {
   public static final String REQUESTS_TOPIC = "requests.topic";
   public static final String RESULTS_TOPIC = "results.topic";
   public static final String DLQ_TOPIC = "dlq.topic";
+  public static final String STREAM_TOPIC = "stream.topic";
   public static final String PROMPT_MAX_BYTES = "prompt.max.bytes";
   public static final String MAX_NEW_TOKENS_MAX = "max.new.tokens.max";
   public static final String DISPATCH_INTERVAL_MS = "dispatch.interval.ms";
@@ -80,6 +81,9 @@ public final class TopologyConfig extends AbstractConfig {
             "Compacted topic of CodeGenResult records keyed by request_id; also the idempotency store. Must have as many partitions as the requests topic.")
         .define(DLQ_TOPIC, Type.STRING, CodegenTopics.REQUESTS_DLQ, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
             "Dead-letter topic for request records that cannot be decoded; they keep their bytes and get headers naming the error.")
+        .define(STREAM_TOPIC, Type.STRING, CodegenTopics.STREAM, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            "Topic of CodeGenChunk records (partial text of requests with stream=true), keyed by request_id, with as"
+                + " many partitions as the requests topic and a short retention. Written at least once.")
         .define(PROMPT_MAX_BYTES, Type.INT, 8192, Range.between(1, 1 << 20), Importance.MEDIUM,
             "Largest prompt accepted, in UTF-8 bytes; larger ones are REJECTED.")
         .define(MAX_NEW_TOKENS_MAX, Type.INT, 256, Range.between(1, 1 << 16), Importance.MEDIUM,

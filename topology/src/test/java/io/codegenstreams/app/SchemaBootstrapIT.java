@@ -30,7 +30,8 @@ class SchemaBootstrapIT {
         assertThatThrownBy(() -> serializer.serialize("team.requests", request))
             .as("nothing registered under the renamed topic yet").isInstanceOf(SerdeException.class).hasMessageContaining("not registered");
 
-        SchemaBootstrap.registerContracts(kafka.registry.url(), Map.of(), "team.requests", "team.results");
+        SchemaBootstrap.registerContracts(kafka.registry.url(), Map.of(), new io.codegenstreams.topology.TopologyConfig(
+            Map.of("requests.topic", "team.requests", "results.topic", "team.results", "stream.topic", "team.stream")));
 
         assertThat(serializer.serialize("team.requests", request)).isNotEmpty();
       }

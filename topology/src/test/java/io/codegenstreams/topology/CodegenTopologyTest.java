@@ -34,6 +34,8 @@ class CodegenTopologyTest {
   private final SpecificAvroSerde<CodeGenResult> resultSerde = serde(CodeGenResult.class);
   private final ScriptedEngine engine = new ScriptedEngine();
   private final PipelineCounters counters = new PipelineCounters();
+  private final List<io.codegenstreams.schemas.CodeGenChunk> chunks =
+      java.util.Collections.synchronizedList(new java.util.ArrayList<>());
   private TopologyTestDriver driver;
   private TestInputTopic<String, CodeGenRequest> requests;
   private TestInputTopic<String, byte[]> rawRequests;
@@ -54,7 +56,8 @@ class CodegenTopologyTest {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "codegen-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    driver = new TopologyTestDriver(CodegenTopology.build(config, topics, engine, models, counters), props, START);
+    driver = new TopologyTestDriver(CodegenTopology.build(config, topics, engine, models, counters, chunks::add), props,
+        START);
     requests = driver.createInputTopic(CodegenTopics.REQUESTS, Serdes.String().serializer(), requestSerde.serializer());
     rawRequests = driver.createInputTopic(CodegenTopics.REQUESTS, Serdes.String().serializer(), Serdes.ByteArray().serializer());
     resultsIn = driver.createInputTopic(CodegenTopics.RESULTS, Serdes.String().serializer(), resultSerde.serializer());
@@ -450,5 +453,21 @@ class CodegenTopologyTest {
       assertThat(r.getStatus()).isEqualTo(ResultStatus.REJECTED);
       assertThat(r.getError()).contains("supersedes lists 17 ids, more than 16");
     });
+  }
+
+  @Test
+  void shouldSendChunksOnlyForARequestThatAsksToStreamWhenBothKindsRun() {
+    start();
+    send(request("streamed").setStream(true).build());
+    send(request("plain").build());
+    tick();
+
+    List<CodeGenResult> out = drainResults();
+    assertThat(out).hasSize(2);
+    assertThat(chunks).extracting(io.codegenstreams.schemas.CodeGenChunk::getRequestId).containsOnly("streamed");
+    String streamed = chunks.stream().map(io.codegenstreams.schemas.CodeGenChunk::getText)
+        .reduce("", String::concat);
+    assertThat(streamed).isEqualTo(out.get(0).getCompletion());
+    assertThat(chunks.get(chunks.size() - 1).getLast()).isTrue();
   }
 }

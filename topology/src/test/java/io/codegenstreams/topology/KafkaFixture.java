@@ -34,6 +34,7 @@ public final class KafkaFixture implements AutoCloseable {
     try (RestSchemaRegistryClient client = new RestSchemaRegistryClient(serdeConfig())) {
       client.register(CodegenTopics.REQUESTS + "-value", CodeGenRequest.getClassSchema());
       client.register(CodegenTopics.RESULTS + "-value", CodeGenResult.getClassSchema());
+      client.register(CodegenTopics.STREAM + "-value", io.codegenstreams.schemas.CodeGenChunk.getClassSchema());
     }
   }
 

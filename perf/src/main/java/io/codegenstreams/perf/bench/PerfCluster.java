@@ -55,6 +55,7 @@ public final class PerfCluster implements AutoCloseable {
     try (RestSchemaRegistryClient client = new RestSchemaRegistryClient(Map.of("schema.registry.url", registry.url()))) {
       client.register(CodegenTopics.REQUESTS + "-value", CodeGenRequest.getClassSchema());
       client.register(CodegenTopics.RESULTS + "-value", CodeGenResult.getClassSchema());
+      client.register(CodegenTopics.STREAM + "-value", io.codegenstreams.schemas.CodeGenChunk.getClassSchema());
     }
     return cluster;
   }

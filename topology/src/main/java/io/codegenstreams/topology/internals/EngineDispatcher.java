@@ -5,6 +5,7 @@ import io.codegenstreams.inference.EngineOverloadedException;
 import io.codegenstreams.inference.EngineUnavailableException;
 import io.codegenstreams.inference.GenerationRequest;
 import io.codegenstreams.inference.InferenceEngine;
+import io.codegenstreams.inference.TextStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,11 +33,14 @@ final class EngineDispatcher {
     this.engine = engine;
   }
 
-  /** @throws io.codegenstreams.inference.InferenceException for a request the engine refuses for good */
-  Outcome submit(Pending pending, GenerationRequest request, long nowMs) {
+  /**
+   * @param stream where the request's partial text goes, or null
+   * @throws io.codegenstreams.inference.InferenceException for a request the engine refuses for good
+   */
+  Outcome submit(Pending pending, GenerationRequest request, TextStream stream, long nowMs) {
     CompletableFuture<Completion> future;
     try {
-      future = engine.submit(request);
+      future = stream == null ? engine.submit(request) : engine.submit(request, stream);
     } catch (EngineOverloadedException full) {
       return Outcome.ENGINE_FULL;
     } catch (EngineUnavailableException closed) {

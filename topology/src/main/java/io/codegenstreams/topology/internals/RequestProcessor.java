@@ -7,6 +7,7 @@ import io.codegenstreams.schemas.CodeGenRequest;
 import io.codegenstreams.schemas.CodeGenResult;
 import io.codegenstreams.schemas.Priority;
 import io.codegenstreams.topology.CancelOutcome;
+import io.codegenstreams.topology.ChunkSink;
 import io.codegenstreams.topology.ModelCatalog;
 import io.codegenstreams.topology.PipelineListener;
 import io.codegenstreams.topology.PipelineTopics;
@@ -50,6 +51,7 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
   private final InferenceEngine engine;
   private final ModelCatalog models;
   private final PipelineListener listener;
+  private final ChunkSink chunks;
 
   private ProcessorContext<Object, Object> context;
   private RequestDecoder decoder;
@@ -72,7 +74,8 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
   private long lastHousekeepingMs;
 
   public RequestProcessor(TopologyConfig config, PipelineTopics topics, InferenceEngine engine, ModelCatalog models,
-                          PipelineListener listener) {
+                          PipelineListener listener, ChunkSink chunks) {
+    this.chunks = chunks;
     this.config = config;
     this.topics = topics;
     this.engine = engine;
@@ -305,7 +308,7 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
         }
         EngineDispatcher.Outcome outcome;
         try {
-          outcome = dispatcher.submit(p, toEngine(p), now);
+          outcome = dispatcher.submit(p, toEngine(p), streamOf(p), now);
         } catch (InferenceException | IllegalArgumentException refused) {
           lane.poll();
           finishWithout(p, Results.failed(p.request(), models.resolve(p.request().getModel()),
@@ -318,6 +321,17 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
         lane.poll();
       }
     }
+  }
+
+  /** The chunk stream of a request that asked for one, else null (no cost for the others). */
+  private ChunkStream streamOf(Pending p) {
+    CodeGenRequest r = p.request();
+    if (!r.getStream()) {
+      return null;
+    }
+    long created = r.getCreatedAt() != null && r.getCreatedAt().toEpochMilli() > 0
+        ? r.getCreatedAt().toEpochMilli() : p.arrivalMs();
+    return new ChunkStream(p.id(), p.lane(), created, chunks, listener);
   }
 
   private GenerationRequest toEngine(Pending p) {

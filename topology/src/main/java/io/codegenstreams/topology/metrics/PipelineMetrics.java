@@ -31,12 +31,16 @@ public final class PipelineMetrics implements PipelineListener {
   public static final String DEAD_LETTERS = "code_gen_dead_letter_records_total";
   public static final String SKIPPED = "code_gen_skipped_records_total";
   public static final String CANCELS = "code_gen_cancels_total";
+  public static final String TIME_TO_FIRST_TOKEN = "code_gen_time_to_first_token_seconds";
+  public static final String INTER_TOKEN = "code_gen_inter_token_seconds";
 
   static final String UNKNOWN_MODEL = "unknown";
   private static final String EXACTLY_ONCE_NOTE =
       " Observed when the result is forwarded: a transaction that aborts and re-runs is counted again.";
   /** Seconds, from 5 ms to 5 min: interactive completions to the LOW lane's deadline. */
   static final double[] SECONDS_BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300};
+  /** Seconds between tokens, from 0.5 ms (a small CPU model) to 1 s (an overloaded GPU). */
+  static final double[] TOKEN_BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1};
 
   private final Set<String> models;
   private final Histogram latency;
@@ -48,6 +52,8 @@ public final class PipelineMetrics implements PipelineListener {
   private final Counter deadLetters;
   private final Counter skipped;
   private final Counter cancels;
+  private final Histogram timeToFirstToken;
+  private final Histogram interToken;
 
   /** @param models the declared model names; any other name is reported as {@code unknown} */
   public PipelineMetrics(PrometheusRegistry registry, Set<String> models) {
@@ -80,6 +86,14 @@ public final class PipelineMetrics implements PipelineListener {
         .help("Records a Kafka Streams error handler skipped instead of failing the task (handler: processing or"
             + " production), by error type.")
         .labelNames("handler", "reason").register(registry);
+    timeToFirstToken = Histogram.builder().name(TIME_TO_FIRST_TOKEN)
+        .help("Streaming requests: time from the request's created_at to its first chunk (one token or more) being"
+            + " handed to the stream topic's producer.")
+        .labelNames("lane").classicUpperBounds(SECONDS_BUCKETS).classicOnly().register(registry);
+    interToken = Histogram.builder().name(INTER_TOKEN)
+        .help("Mean time between a request's generated tokens (its inference time / (tokens - 1)), one observation"
+            + " per request that ran and generated two tokens or more." + EXACTLY_ONCE_NOTE)
+        .labelNames("lane").classicUpperBounds(TOKEN_BUCKETS).classicOnly().register(registry);
     cancels = Counter.builder().name(CANCELS)
         .help("Cancel records handled, by outcome: buffered, running (the request was stopped), finished (it had its"
             + " result already), early (remembered until its request arrives), answered_early, dropped (over"
@@ -107,7 +121,16 @@ public final class PipelineMetrics implements PipelineListener {
     if (!result.getCached() && result.getBatchSize() > 0) {
       queueWait.labelValues(model, laneName).observe(LabelValues.seconds(result.getQueueTimeMs()));
       inferenceTime.labelValues(model, laneName).observe(LabelValues.seconds(result.getInferenceTimeMs()));
+      if (result.getCompletionTokens() >= 2) {
+        interToken.labelValues(laneName)
+            .observe(LabelValues.seconds(result.getInferenceTimeMs()) / (result.getCompletionTokens() - 1));
+      }
     }
+  }
+
+  @Override
+  public void onFirstChunk(Priority lane, long millis) {
+    timeToFirstToken.labelValues(LabelValues.lane(lane)).observe(LabelValues.seconds(millis));
   }
 
   @Override

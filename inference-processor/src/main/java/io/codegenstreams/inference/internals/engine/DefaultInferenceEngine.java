@@ -11,6 +11,7 @@ import io.codegenstreams.inference.GenerationRequest;
 import io.codegenstreams.inference.InferenceEngine;
 import io.codegenstreams.inference.ModelLoadException;
 import io.codegenstreams.inference.Priority;
+import io.codegenstreams.inference.TextStream;
 import io.codegenstreams.inference.UnknownModelException;
 import io.codegenstreams.inference.internals.cache.ModelCache;
 import io.codegenstreams.inference.internals.scheduler.Finisher;
@@ -68,6 +69,11 @@ public final class DefaultInferenceEngine implements InferenceEngine {
 
     @Override
     public CompletableFuture<Completion> submit(GenerationRequest request) {
+        return submit(request, null);
+    }
+
+    @Override
+    public CompletableFuture<Completion> submit(GenerationRequest request, TextStream stream) {
         if (closed) {
             throw new EngineUnavailableException("engine is closed");
         }
@@ -87,10 +93,13 @@ public final class DefaultInferenceEngine implements InferenceEngine {
             Completion c = new Completion(request.id(), CompletionStatus.FAILED, "", null, e.getMessage(), model, null,
                     0, 0, 0, 0, 0);
             listeners.onCompletion(c);
+            if (stream != null) {
+                stream.onText(0, "", 0, true);
+            }
             future.complete(c);
             return future;
         }
-        Sequence s = new Sequence(request, model, future, now, deadlineNanos(now, request.deadline()));
+        Sequence s = new Sequence(request, model, future, now, deadlineNanos(now, request.deadline()), stream);
         Live handle = new Live(entry.scheduler, s);
         live.put(request.id(), handle);
         future.whenComplete((c, e) -> live.remove(request.id(), handle));

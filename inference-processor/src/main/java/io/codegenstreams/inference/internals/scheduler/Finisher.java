@@ -6,6 +6,9 @@ import io.codegenstreams.inference.FinishReason;
 import io.codegenstreams.inference.internals.engine.Counters;
 import io.codegenstreams.inference.internals.engine.Listeners;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -15,6 +18,7 @@ import java.util.concurrent.RejectedExecutionException;
  * on the calling thread: a completion is never dropped.
  */
 public final class Finisher {
+    private static final Logger LOG = LoggerFactory.getLogger(Finisher.class);
     private final Executor pool;
     private final Listeners listeners;
     private final Counters counters;
@@ -23,6 +27,54 @@ public final class Finisher {
         this.pool = pool;
         this.listeners = listeners;
         this.counters = counters;
+    }
+
+    /**
+     * Hands the text generated so far to a streaming request's {@link TextStream}, on the pool. Whatever may still
+     * become a stop sequence is held back, and so are trailing replacement characters (a multi-byte character whose
+     * remaining bytes are still to come).
+     */
+    void partial(Sequence s) {
+        int[] tokens = s.tokens(); // the row's array: later tokens are appended past `end`, never over it
+        int from = s.promptLength();
+        int end = s.length();
+        Runnable work = () -> {
+            String text = s.codec.decode(tokens, from, end);
+            int safe = text.length();
+            while (safe > 0 && text.charAt(safe - 1) == '\uFFFD') {
+                safe--;
+            }
+            safe = Math.max(0, safe - s.stops.holdBackChars());
+            synchronized (s.streamLock) {
+                if (s.streamClosed || safe <= s.streamedChars) {
+                    return; // a later chunk (or the completion) got there first
+                }
+                String delta = text.substring(s.streamedChars, safe);
+                s.streamedChars = safe;
+                deliver(s, delta, end - from, false);
+            }
+        };
+        try {
+            pool.execute(work);
+        } catch (RejectedExecutionException e) {
+            // a saturated pool skips this chunk: the next one, or the completion, carries its text
+        }
+    }
+
+    private static void lastPartial(Sequence s, String text, int generated) {
+        synchronized (s.streamLock) {
+            s.streamClosed = true;
+            String delta = text.length() >= s.streamedChars ? text.substring(s.streamedChars) : "";
+            deliver(s, delta, generated, true);
+        }
+    }
+
+    private static void deliver(Sequence s, String delta, int tokens, boolean last) {
+        try {
+            s.stream.onText(s.streamSequence++, delta, tokens, last);
+        } catch (RuntimeException e) {
+            LOG.warn("the text stream of request {} failed; generation goes on", s.request.id(), e);
+        }
     }
 
     /**
@@ -42,6 +94,9 @@ public final class Finisher {
         long inference = s.firstStepNanos == 0 ? 0 : now - s.firstStepNanos;
         Runnable work = () -> {
             String text = tokens == null || s.codec == null ? "" : s.stops.cut(s.codec.decode(tokens, promptLen, end));
+            if (s.stream != null) {
+                lastPartial(s, text, generated);
+            }
             Completion c = new Completion(s.request.id(), status, text, reason, error, s.model, version, promptLen,
                     generated, queue, inference, s.maxBatch);
             counters.completed.increment();

@@ -59,6 +59,7 @@ public final class ModelScheduler {
     private final boolean staticMode;
     private final long kvBudget;
     private final long stepTimeoutMillis;
+    private final int streamChunkTokens;
     private final boolean highIsolation;
     private final double isolationRowCost;
     private final RowCost rowCost = new RowCost();
@@ -96,6 +97,7 @@ public final class ModelScheduler {
         this.staticMode = config.isStaticBatching();
         this.kvBudget = config.getLong(EngineConfig.KV_BUDGET_BYTES);
         this.stepTimeoutMillis = config.getLong(EngineConfig.STEP_TIMEOUT_MS);
+        this.streamChunkTokens = config.getInt(EngineConfig.STREAM_CHUNK_TOKENS);
         this.highIsolation = config.getBoolean(EngineConfig.PRIORITY_HIGH_ISOLATION);
         this.isolationRowCost = config.getInt(EngineConfig.PRIORITY_HIGH_ISOLATION_ROW_COST_PCT) / 100.0;
         this.finisher = finisher;
@@ -613,6 +615,10 @@ public final class ModelScheduler {
         if (s.expired(now)) {
             return () -> finisher.finish(s, CompletionStatus.TIMEOUT, null, "deadline passed while running", 0,
                     version, now);
+        }
+        if (s.stream != null && (generated == 1 || generated - s.streamedTokens >= streamChunkTokens)) {
+            s.streamedTokens = generated;
+            finisher.partial(s);
         }
         return null;
     }

@@ -3,6 +3,7 @@ package io.codegenstreams.inference.internals.scheduler;
 import io.codegenstreams.inference.Completion;
 import io.codegenstreams.inference.GenerationRequest;
 import io.codegenstreams.inference.Priority;
+import io.codegenstreams.inference.TextStream;
 import io.codegenstreams.inference.internals.text.Sampler;
 import io.codegenstreams.inference.internals.text.StopMatcher;
 import io.codegenstreams.inference.internals.text.TokenRow;
@@ -35,11 +36,26 @@ public final class Sequence implements SequenceView {
     int maxBatch;
     long admitSeq; // admission order, for choosing preemption victims
     boolean preempted;
+    /** Where partial text goes, or null when the request does not stream. */
+    final TextStream stream;
+    /** Generated tokens when the last partial was handed out (decode thread). */
+    int streamedTokens;
+    /** Streaming state of the post-processing pool: characters handed out, next sequence number, closed. */
+    final Object streamLock = new Object();
+    int streamedChars;
+    int streamSequence;
+    boolean streamClosed;
     /** Set by {@link ModelScheduler#cancel} from any thread; the decode thread finishes the sequence at its next step. */
     volatile boolean cancelRequested;
 
     public Sequence(GenerationRequest request, String model, CompletableFuture<Completion> future, long submitNanos,
                     long deadlineNanos) {
+        this(request, model, future, submitNanos, deadlineNanos, null);
+    }
+
+    public Sequence(GenerationRequest request, String model, CompletableFuture<Completion> future, long submitNanos,
+                    long deadlineNanos, TextStream stream) {
+        this.stream = stream;
         this.request = request;
         this.model = model;
         this.future = future;

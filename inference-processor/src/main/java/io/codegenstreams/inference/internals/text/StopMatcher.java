@@ -12,6 +12,7 @@ import java.util.List;
 public final class StopMatcher {
     private final List<String> stops;
     private final int window;
+    private final int holdBack;
 
     public StopMatcher(List<String> stopSequences) {
         stops = List.copyOf(stopSequences);
@@ -20,6 +21,19 @@ public final class StopMatcher {
             longest = Math.max(longest, s.getBytes(StandardCharsets.UTF_8).length);
         }
         window = longest + 4;
+        int longestChars = 0;
+        for (String s : stops) {
+            longestChars = Math.max(longestChars, s.length());
+        }
+        holdBack = Math.max(0, longestChars - 1);
+    }
+
+    /**
+     * Characters at the end of partial text that may still turn out to start a stop sequence: a streamed prefix
+     * leaves them out until the next chunk or the completion.
+     */
+    public int holdBackChars() {
+        return holdBack;
     }
 
     /** Whether the text of {@code tokens[from..to)} (generated tokens) now contains a stop sequence. */

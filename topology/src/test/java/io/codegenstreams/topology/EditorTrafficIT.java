@@ -29,12 +29,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Cancels through Kafka on a real broker, with the real engine and the shipped tiny model. Decode steps are released
- * one at a time ({@link SteppedBackend}), so "within one decode step" is checked by holding the next step, not by
- * timing.
+ * What editors need, on a real broker with the real engine and the shipped tiny model: cancels through Kafka and
+ * streamed chunks. Decode steps are released one at a time ({@link SteppedBackend}), so "within one decode step" and
+ * "while the request still runs" are checked by holding the next step, not by timing.
  */
 @Tag("integration")
-class CancellationIT {
+class EditorTrafficIT {
   private static final int BATCH = 50;
 
   @TempDir static Path dir;
@@ -154,6 +154,48 @@ class CancellationIT {
                   .toList());
       assertThat(rest.stream().map(r -> r.value().getStatus()).collect(Collectors.toSet()))
           .containsOnly(ResultStatus.OK);
+    }
+  }
+
+  @Test
+  void shouldStreamChunksWhileTheRequestRunsWhoseConcatenationIsTheCompletionWhenItAsksToStream() throws Exception {
+    Map<String, Object> chunkConfig = new java.util.HashMap<>(kafka.clientProperties());
+    chunkConfig.put(org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    chunkConfig.put(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, "stream-reader");
+    io.codegenstreams.serde.SpecificAvroDeserializer<io.codegenstreams.schemas.CodeGenChunk> values =
+        new io.codegenstreams.serde.SpecificAvroDeserializer<>(io.codegenstreams.schemas.CodeGenChunk.class);
+    values.configure(kafka.serdeConfig(), false);
+    try (KafkaProducer<String, CodeGenRequest> producer = kafka.requestProducer();
+         KafkaConsumer<String, CodeGenResult> results = kafka.resultConsumer();
+         KafkaConsumer<String, io.codegenstreams.schemas.CodeGenChunk> chunks = new KafkaConsumer<>(chunkConfig,
+             new org.apache.kafka.common.serialization.StringDeserializer(), values)) {
+      chunks.subscribe(List.of(CodegenTopics.STREAM));
+      stepped.hold();
+      CodeGenRequest streamed = CodeGenRequest.newBuilder(request("streamed")).setMaxNewTokens(40).setStream(true)
+          .build();
+      producer.send(new ProducerRecord<>(CodegenTopics.REQUESTS, "streamed", streamed)).get();
+      stepped.awaitHeld();
+      stepped.step(3); // three tokens; the decode thread waits before the fourth
+
+      List<ConsumerRecord<String, io.codegenstreams.schemas.CodeGenChunk>> early =
+          KafkaFixture.pollUntil(chunks, Duration.ofMinutes(1), read -> !read.isEmpty());
+      assertThat(early).as("a chunk is readable while the request still runs").isNotEmpty();
+      assertThat(early.get(0).value().getSequence()).isZero();
+      assertThat(early.get(0).value().getLast()).isFalse();
+      assertThat(engine.stats().inFlightSequences()).as("still decoding").isEqualTo(1);
+
+      stepped.open();
+      List<ConsumerRecord<String, CodeGenResult>> result = KafkaFixture.pollUntil(results, Duration.ofMinutes(1),
+          read -> read.stream().anyMatch(r -> r.key().equals("streamed")));
+      List<ConsumerRecord<String, io.codegenstreams.schemas.CodeGenChunk>> all = new java.util.ArrayList<>(early);
+      all.addAll(KafkaFixture.pollUntil(chunks, Duration.ofMinutes(1),
+          read -> read.stream().anyMatch(r -> r.value().getLast())));
+      String text = all.stream().map(r -> r.value()).sorted(java.util.Comparator.comparingInt(
+          io.codegenstreams.schemas.CodeGenChunk::getSequence)).map(c -> c.getText()).reduce("", String::concat);
+      CodeGenResult answer = result.stream().filter(r -> r.key().equals("streamed")).findFirst().orElseThrow().value();
+      assertThat(answer.getStatus()).isEqualTo(ResultStatus.OK);
+      assertThat(text).isEqualTo(answer.getCompletion());
+      assertThat(all).extracting(r -> r.value().getSequence()).doesNotHaveDuplicates();
     }
   }
 }
