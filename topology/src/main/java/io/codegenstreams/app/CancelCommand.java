@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "cancel", mixinStandardHelpOptions = true,
     description = {"Cancel a request by id and wait until the id is settled, then print its result.",
         "The cancel is a tombstone keyed by the id on the requests topic (what kafka-console-producer sends with"
-            + " --property parse.key=true --property null.marker=NULL and the line 'ID<TAB>NULL').",
+            + " --reader-property parse.key=true --reader-property null.marker=NULL and the line 'ID<TAB>NULL').",
         "Exit code 0 when the id is settled: CANCELLED, or the result it already had; 1 when no result arrives within"
             + " --timeout (an id not seen yet: the cancel is remembered for cancel.retention.ms)."})
 final class CancelCommand implements Callable<Integer> {

@@ -75,6 +75,61 @@ class CrashRecoveryIT {
     }
   }
 
+  @Test
+  void shouldLeaveExactlyOneResultPerIdWhenThePipelineIsKilledBetweenCancelsAndTheirResults() throws Exception {
+    int requests = 300;
+    try (KafkaFixture kafka = new KafkaFixture(dir.resolve("kafka"), 4)) {
+      Path config = Files.writeString(dir.resolve("pipeline.properties"),
+          // 300 x 120 tokens in batches of 4 take thousands of decode steps: the cancels arrive long before the end
+          "models=java-coder-tiny\ndefault.model=java-coder-tiny\nwarmup.batch.sizes=1\nbatch.max.size=4\n"
+              + "lane.normal.max.wait.ms=300000\nlane.normal.deadline.ms=600000\n");
+      Path clientConfig = Files.writeString(dir.resolve("client.properties"), "session.timeout.ms=6000\n");
+      String[] run = {"run", "--bootstrap-servers", kafka.broker.bootstrapServers(),
+          "--schema-registry-url", kafka.registry.url(), "--data-dir", dir.resolve("app").toString(),
+          "--config", config.toString(), "--kafka-config", clientConfig.toString(), "--metrics-port", "0"};
+      List<String> cancelled = new java.util.ArrayList<>();
+      try (CodegenProcess first = CodegenProcess.start(dir.resolve("logs"), "first", run);
+           KafkaConsumer<String, CodeGenResult> results = kafka.resultConsumer();
+           KafkaProducer<String, CodeGenRequest> producer = kafka.requestProducer()) {
+        first.awaitOutput("codegen-streams is up", Duration.ofMinutes(2));
+        for (int i = 0; i < requests; i++) {
+          String id = "cancel-crash-" + i;
+          producer.send(new ProducerRecord<>(CodegenTopics.REQUESTS, id, CodeGenRequest.newBuilder().setRequestId(id)
+              .setPrompt("public int max(int a, int b) {").setMaxNewTokens(120).setStop(List.of())
+              .setCreatedAt(Instant.now()).build()));
+        }
+        producer.flush();
+        java.util.Set<String> answered = new java.util.HashSet<>();
+        KafkaFixture.pollUntil(results, Duration.ofMinutes(2), read -> read.size() >= 30)
+            .forEach(r -> answered.add(r.key()));
+        // cancel every other id, answered or not, and kill the process while those cancels are being handled
+        for (int i = 0; i < requests; i += 2) {
+          String id = "cancel-crash-" + i;
+          cancelled.add(id);
+          producer.send(new ProducerRecord<>(CodegenTopics.REQUESTS, id, null));
+        }
+        producer.flush();
+        assertThat(answered.size()).as("killed in the middle of the load").isLessThan(requests / 2);
+        first.kill();
+      }
+
+      try (CodegenProcess second = CodegenProcess.start(dir.resolve("logs"), "second", run)) {
+        second.awaitOutput("codegen-streams is up", Duration.ofMinutes(2));
+        Map<String, List<CodeGenResult>> byId = kafka.clients().allResults(requests, Duration.ofMinutes(3));
+        assertThat(byId).as("every request settled").hasSize(requests);
+        assertThat(byId.values()).allSatisfy(list -> assertThat(list).as("exactly one committed result").hasSize(1));
+        Map<ResultStatus, Long> statuses = byId.entrySet().stream().collect(java.util.stream.Collectors.groupingBy(
+            e -> e.getValue().get(0).getStatus(), java.util.stream.Collectors.counting()));
+        byId.forEach((id, list) -> assertThat(list.get(0).getStatus()).as(id)
+            .isIn(cancelled.contains(id) ? List.of(ResultStatus.OK, ResultStatus.CANCELLED) : List.of(ResultStatus.OK)));
+        System.out.printf("cancel crash recovery: %s after a SIGKILL between %d cancels and their results%n", statuses,
+            cancelled.size());
+        assertThat(statuses.getOrDefault(ResultStatus.CANCELLED, 0L)).as("cancels took effect").isPositive();
+        assertThat(second.terminate(Duration.ofSeconds(60))).isIn(0, 143);
+      }
+    }
+  }
+
   private static void sendRequests(KafkaFixture kafka) {
     try (KafkaProducer<String, CodeGenRequest> producer = kafka.requestProducer()) {
       for (int i = 0; i < REQUESTS; i++) {
