@@ -4,6 +4,7 @@ import io.codegenstreams.perf.bench.PerfProfile;
 import io.codegenstreams.perf.bench.PerfRun;
 import io.codegenstreams.perf.bench.Progress;
 import io.codegenstreams.perf.bench.ServingConfig;
+import io.codegenstreams.perf.bench.TypingBenchmark;
 import io.codegenstreams.perf.report.RunResult;
 import io.codegenstreams.perf.workload.WorkloadSpec;
 import java.nio.file.Path;
@@ -73,10 +74,28 @@ public final class PerfCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Seed of the arrivals and requests (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--typing", description = "Run the editor typing workload instead (cancellation off and on, each"
+      + " engine): goodput, decode time on abandoned requests, time to first token; writes typing.md and typing.json.")
+  boolean typing;
+
+  @Option(names = "--editors", defaultValue = "12", description = "Typing workload: editors at once (default: ${DEFAULT-VALUE}).")
+  int editors;
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
+    if (typing) {
+      List<String> args = new java.util.ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+      args.remove("perf");
+      TypingBenchmark.Settings settings = new TypingBenchmark.Settings(editors,
+          Duration.ofSeconds(quick ? 20 : 60), 0.6, 64, 200, seed);
+      List<TypingBenchmark.ModeResult> results = TypingBenchmark.run(engines, settings, out,
+          new Progress(System.err), "./codegen perf " + String.join(" ", args));
+      System.out.println("wrote " + out.resolve("typing.md") + ", typing.json");
+      System.out.println(java.nio.file.Files.readString(out.resolve("typing.md")));
+      return results.isEmpty() ? 1 : 0;
+    }
     WorkloadSpec workload = WorkloadSpec.parse(lanes, prompts, outputs, duplicateRate);
     List<ServingConfig> serving = configs.stream().map(ServingConfig::byLabel).toList();
     List<String> args = new java.util.ArrayList<>(spec.commandLine().getParseResult().originalArgs());

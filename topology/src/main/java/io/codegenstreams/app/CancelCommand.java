@@ -2,7 +2,6 @@ package io.codegenstreams.app;
 
 import io.codegenstreams.schemas.CodeGenResult;
 import io.codegenstreams.serde.AvroJson;
-import io.codegenstreams.topology.CodegenTopics;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
@@ -39,7 +38,7 @@ final class CancelCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    try (ResultWaiter waiter = ResultWaiter.open(connection, CodegenTopics.RESULTS, requestId);
+    try (ResultWaiter waiter = ResultWaiter.open(connection, connection.resultsTopic(), requestId);
          RequestProducer producer = RequestProducer.open(connection)) {
       Optional<CodeGenResult> before = waiter.existing();
       if (before.isPresent()) {
@@ -47,7 +46,7 @@ final class CancelCommand implements Callable<Integer> {
         print(out, before.get());
         return 0;
       }
-      producer.cancel(CodegenTopics.REQUESTS, requestId);
+      producer.cancel(connection.requestsTopic(), requestId);
       Optional<CodeGenResult> result = waiter.await(timeout);
       if (result.isEmpty()) {
         spec.commandLine().getErr().printf("Cancel of %s sent, but no result arrived within %s: no request with that"

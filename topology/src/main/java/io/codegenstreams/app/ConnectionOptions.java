@@ -1,5 +1,6 @@
 package io.codegenstreams.app;
 
+import io.codegenstreams.topology.TopologyConfig;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,6 +22,35 @@ public final class ConnectionOptions {
   @Option(names = "--kafka-config", paramLabel = "FILE",
       description = "Kafka client properties (SASL, TLS, ...) applied to every producer, consumer and admin client.")
   Path kafkaConfig;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Pipeline and engine settings (properties): topology keys such as lane.high.max.pending and engine"
+          + " keys such as batch.max.size, default.model; see the README's configuration reference. Every command"
+          + " reads the topic names from it (requests.topic, results.topic, stream.topic), so give all of them the"
+          + " file run was given.")
+  Path configFile;
+
+  /** The settings of {@code --config}, empty when none was given. */
+  public Map<String, String> settings() {
+    return PropertiesFile.read(configFile, "--config");
+  }
+
+  /** The topic names (and other topology settings) of {@code --config}, defaults where it has none. */
+  public TopologyConfig topology() {
+    return new TopologyConfig(settings());
+  }
+
+  public String requestsTopic() {
+    return topology().getString(TopologyConfig.REQUESTS_TOPIC);
+  }
+
+  public String resultsTopic() {
+    return topology().getString(TopologyConfig.RESULTS_TOPIC);
+  }
+
+  public String streamTopic() {
+    return topology().getString(TopologyConfig.STREAM_TOPIC);
+  }
 
   public boolean external() {
     return bootstrapServers != null;

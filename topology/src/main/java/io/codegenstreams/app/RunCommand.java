@@ -46,11 +46,6 @@ final class RunCommand implements Callable<Integer> {
       description = "Address the metrics and health endpoint binds; 0.0.0.0 in a container (default: ${DEFAULT-VALUE}).")
   String metricsHost;
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "Pipeline and engine settings (properties): topology keys such as lane.high.max.pending and engine"
-          + " keys such as batch.max.size, default.model. See the README's configuration reference.")
-  Path configFile;
-
   @Spec CommandSpec spec;
 
   @Override
@@ -60,7 +55,7 @@ final class RunCommand implements Callable<Integer> {
     }
     long started = System.nanoTime();
     CodegenStack.Settings settings = new CodegenStack.Settings(connection, dataDir, brokerPort, registryPort,
-        partitions, idempotencyWindow, PropertiesFile.read(configFile, "--config"), metricsHost, metricsPort);
+        partitions, idempotencyWindow, connection.settings(), metricsHost, metricsPort);
     CodegenStack stack = new CodegenStack(settings);
     CountDownLatch stopped = new CountDownLatch(1);
     // Registered before anything starts: a SIGTERM during start-up (the model's warm-up, the first rebalance) stops

@@ -6,7 +6,6 @@ import io.codegenstreams.schemas.CodeGenResult;
 import io.codegenstreams.schemas.Priority;
 import io.codegenstreams.schemas.ResultStatus;
 import io.codegenstreams.serde.AvroJson;
-import io.codegenstreams.topology.CodegenTopics;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,7 +75,7 @@ final class SubmitCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     String id = requestId != null ? requestId : UUID.randomUUID().toString();
-    try (ResultWaiter waiter = ResultWaiter.open(connection, CodegenTopics.RESULTS, id);
+    try (ResultWaiter waiter = ResultWaiter.open(connection, connection.resultsTopic(), id);
          RequestProducer producer = RequestProducer.open(connection)) {
       // created_at is stamped once the clients are connected, so end-to-end latency measures the pipeline
       Instant now = Instant.now();
@@ -94,8 +93,8 @@ final class SubmitCommand implements Callable<Integer> {
           .setCreatedAt(now)
           .setStream(stream)
           .build();
-      ChunkReader chunks = stream ? ChunkReader.open(connection, CodegenTopics.STREAM, id) : null;
-      producer.send(CodegenTopics.REQUESTS, request);
+      ChunkReader chunks = stream ? ChunkReader.open(connection, connection.streamTopic(), id) : null;
+      producer.send(connection.requestsTopic(), request);
       // Ctrl-C while waiting cancels the request: the editor's "abort" for a completion nobody wants any more
       Thread cancelOnInterrupt = new Thread(() -> cancelQuietly(producer, id), "codegen-submit-cancel");
       Runtime.getRuntime().addShutdownHook(cancelOnInterrupt);
@@ -150,7 +149,7 @@ final class SubmitCommand implements Callable<Integer> {
 
   private void cancelQuietly(RequestProducer producer, String id) {
     try {
-      producer.cancel(CodegenTopics.REQUESTS, id);
+      producer.cancel(connection.requestsTopic(), id);
       spec.commandLine().getErr().printf("%ninterrupted: sent a cancel of request %s%n", id);
     } catch (Exception | Error e) {
       spec.commandLine().getErr().printf("%ninterrupted: could not send a cancel of request %s: %s%n", id, e);

@@ -2,7 +2,6 @@ package io.codegenstreams.app;
 
 import io.codegenstreams.schemas.CodeGenResult;
 import io.codegenstreams.serde.AvroJson;
-import io.codegenstreams.topology.CodegenTopics;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +37,7 @@ final class TailCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try (KafkaConsumer<String, CodeGenResult> consumer = ClientFactory.resultConsumer(connection)) {
-      List<TopicPartition> partitions = consumer.partitionsFor(CodegenTopics.RESULTS, Duration.ofSeconds(30)).stream()
+      List<TopicPartition> partitions = consumer.partitionsFor(connection.resultsTopic(), Duration.ofSeconds(30)).stream()
           .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
       consumer.assign(partitions);
       if (fromBeginning) {

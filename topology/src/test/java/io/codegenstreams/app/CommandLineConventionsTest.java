@@ -17,4 +17,23 @@ class CommandLineConventionsTest {
     assertThat(singular.connection.bootstrapServers).isEqualTo("broker:9093");
     assertThat(plural.connection.bootstrapServers).isEqualTo("broker:9094");
   }
+
+  @Test
+  void shouldUseTheTopicNamesOfTheRunConfigWhenSubmitTailAndCancelAreGivenIt(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws java.io.IOException {
+    java.nio.file.Path config = java.nio.file.Files.writeString(dir.resolve("pipeline.properties"),
+        "requests.topic=team.requests\nresults.topic=team.results\nstream.topic=team.stream\nbatch.max.size=8\n");
+    SubmitCommand submit = new SubmitCommand();
+    new CommandLine(submit).parseArgs("--config", config.toString(), "class A {");
+    TailCommand tail = new TailCommand();
+    new CommandLine(tail).parseArgs("--config", config.toString());
+    CancelCommand cancel = new CancelCommand();
+    new CommandLine(cancel).parseArgs("--config", config.toString(), "some-id");
+
+    for (ConnectionOptions c : java.util.List.of(submit.connection, tail.connection, cancel.connection)) {
+      assertThat(c.requestsTopic()).isEqualTo("team.requests");
+      assertThat(c.resultsTopic()).isEqualTo("team.results");
+      assertThat(c.streamTopic()).isEqualTo("team.stream");
+    }
+  }
 }
