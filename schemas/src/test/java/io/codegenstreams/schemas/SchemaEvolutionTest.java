@@ -213,4 +213,9 @@ class SchemaEvolutionTest {
     assertThat(readByOld.get("status").toString()).isEqualTo("FAILED");
     assertThat(readByOld.get("completion").toString()).isEqualTo("partial");
   }
+
+  @Test
+  void shouldStayCompatibleBothWaysWhenTheRejectionReasonIsAdded() throws IOException {
+    assertCompatibleBothWays(load("/avro/CodeGenResult-before-reason.avsc"), CodeGenResult.getClassSchema());
+  }
 }

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "codegen", mixinStandardHelpOptions = true, versionProvider = CodegenCommand.BuildVersion.class,
     description = "Serve AI code-generation requests on Apache Kafka.",
-    subcommands = {RunCommand.class, SubmitCommand.class, CancelCommand.class, TailCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, SubmitCommand.class, CancelCommand.class, TailCommand.class,
+        GatewayCommand.class, CommandLine.HelpCommand.class})
 public final class CodegenCommand {
 
   /** The version the build wrote into the jar's manifest ({@code Implementation-Version}). */

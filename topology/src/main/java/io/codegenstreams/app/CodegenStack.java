@@ -4,6 +4,8 @@ import io.codegenstreams.embedded.EmbeddedKafkaBroker;
 import io.codegenstreams.embedded.TopicCreator;
 import io.codegenstreams.embedded.TopicSpec;
 import io.codegenstreams.embedded.registry.EmbeddedSchemaRegistry;
+import io.codegenstreams.gateway.CompletionGateway;
+import io.codegenstreams.gateway.GatewaySettings;
 import io.codegenstreams.inference.EngineConfig;
 import io.codegenstreams.inference.InferenceEngine;
 import io.codegenstreams.inference.InferenceEngines;
@@ -45,7 +47,7 @@ public final class CodegenStack implements AutoCloseable {
    */
   public record Settings(ConnectionOptions connection, Path dataDir, int brokerPort, int registryPort,
                          int partitions, Duration idempotencyWindow, Map<String, String> config,
-                         String metricsHost, int metricsPort) {}
+                         String metricsHost, int metricsPort, GatewayOptions gateway) {}
 
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final Path dataDir;
@@ -59,6 +61,7 @@ public final class CodegenStack implements AutoCloseable {
   private InferenceEngine engine;
   private volatile CodegenPipeline pipeline;
   private MetricsServer metricsServer;
+  private CompletionGateway gateway;
 
   /** Thrown by {@link #start()} when {@link #close()} ran before it finished. */
   public static final class StackClosedException extends IllegalStateException {
@@ -93,6 +96,9 @@ public final class CodegenStack implements AutoCloseable {
       TopicCreator.ensure(adminProperties(), topics);
       SchemaBootstrap.registerContracts(schemaRegistryUrl, clientProperties, topologyConfig);
       startPipeline(topologyConfig, settings);
+      if (settings.gateway() != null) {
+        startGateway(topologyConfig, settings.gateway());
+      }
       return this;
     } catch (RuntimeException e) {
       boolean stopped = isClosed();
@@ -156,6 +162,31 @@ public final class CodegenStack implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting the pipeline", e);
     }
+  }
+
+  private void startGateway(TopologyConfig topologyConfig, GatewayOptions options) {
+    EngineConfig engineConfig = new EngineConfig(settings.config());
+    try {
+      gateway = register(CompletionGateway.start(new GatewaySettings(options.host(), options.port(),
+          topologyConfig.getString(TopologyConfig.REQUESTS_TOPIC), topologyConfig.getString(TopologyConfig.RESULTS_TOPIC),
+          topologyConfig.getString(TopologyConfig.STREAM_TOPIC), clientProperties(), schemaRegistryUrl,
+          List.copyOf(engineConfig.models().keySet()), engineConfig.getString(EngineConfig.DEFAULT_MODEL),
+          options.apiKeys(), options.maxWait(), () -> pipelineState() == KafkaStreams.State.RUNNING)));
+    } catch (StackClosedException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("the gateway did not start on " + options.host() + ":" + options.port()
+          + " (--gateway-port, --gateway-host; --no-gateway runs without it): " + e.getMessage(), e);
+    }
+  }
+
+  public String gatewayHost() {
+    return settings.gateway() == null ? null : settings.gateway().host();
+  }
+
+  /** The OpenAI-compatible gateway, or null when it was not started ({@code --no-gateway}). */
+  public CompletionGateway gateway() {
+    return gateway;
   }
 
   private KafkaStreams.State pipelineState() {

@@ -46,6 +46,12 @@ final class RunCommand implements Callable<Integer> {
       description = "Address the metrics and health endpoint binds; 0.0.0.0 in a container (default: ${DEFAULT-VALUE}).")
   String metricsHost;
 
+  @Mixin GatewayOptions gateway;
+
+  @Option(names = "--gateway", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Start the OpenAI-compatible HTTP gateway (default: on; --no-gateway runs without it).")
+  boolean gatewayOn;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -55,7 +61,7 @@ final class RunCommand implements Callable<Integer> {
     }
     long started = System.nanoTime();
     CodegenStack.Settings settings = new CodegenStack.Settings(connection, dataDir, brokerPort, registryPort,
-        partitions, idempotencyWindow, connection.settings(), metricsHost, metricsPort);
+        partitions, idempotencyWindow, connection.settings(), metricsHost, metricsPort, gatewayOn ? gateway : null);
     CodegenStack stack = new CodegenStack(settings);
     CountDownLatch stopped = new CountDownLatch(1);
     // Registered before anything starts: a SIGTERM during start-up (the model's warm-up, the first rebalance) stops
@@ -75,6 +81,10 @@ final class RunCommand implements Callable<Integer> {
     return 0;
   }
 
+  private static String gatewayHost(CodegenStack stack) {
+    return "0.0.0.0".equals(stack.gatewayHost()) ? "127.0.0.1" : stack.gatewayHost();
+  }
+
   private static void printBanner(PrintWriter out, CodegenStack stack, Duration startup) {
     out.printf("codegen-streams is up in %.1f s%n", startup.toMillis() / 1000.0);
     out.printf("  kafka            %s%s%n", stack.bootstrapServers(), stack.embedded() ? "  (embedded, KRaft)" : "");
@@ -82,11 +92,20 @@ final class RunCommand implements Callable<Integer> {
     out.printf("  topics           %s%n", String.join(", ", stack.topics()));
     out.printf("  pipeline         %s, engine ready (%s)%n", stack.pipeline().state(), stack.engine().stats().loadedModels());
     out.printf("  metrics          %s/metrics  (probes: /health/live, /health/ready)%n", stack.metricsServer().url());
+    if (stack.gateway() != null) {
+      out.printf("  gateway          http://%s:%d/v1  (OpenAI-compatible: /v1/completions, /v1/models)%n",
+          gatewayHost(stack), stack.gateway().port());
+    }
     out.printf("  data             %s%n", stack.dataDir());
     out.println();
     out.println("Try, in another terminal:");
     out.println("  ./codegen submit \"public int max(int a, int b) {\"");
     out.println("  ./codegen tail");
+    if (stack.gateway() != null) {
+      out.printf("  curl -s http://%s:%d/v1/completions -H 'Content-Type: application/json' \\%n"
+          + "       -d '{\"prompt\": \"public int max(int a, int b) {\", \"max_tokens\": 32}'%n", gatewayHost(stack),
+          stack.gateway().port());
+    }
     out.println("Ctrl-C stops it.");
     out.flush();
   }

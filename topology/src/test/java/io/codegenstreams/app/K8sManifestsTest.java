@@ -169,7 +169,8 @@ class K8sManifestsTest {
     assertThat(args).first().isEqualTo("run");
     for (String arg : args) {
       if (arg.startsWith("-")) {
-        assertThat(run.findOption(arg)).as("option %s of codegen run", arg).isNotNull();
+        assertThat(run.findOption(arg) != null || run.negatedOptionsMap().containsKey(arg))
+            .as("option %s of codegen run", arg).isTrue();
       }
     }
     ParseResult parsed = CodegenCommand.commandLine().parseArgs(args.toArray(String[]::new)).subcommand();
@@ -365,6 +366,38 @@ class K8sManifestsTest {
         }
       }).spliterator(), false).filter(n -> !n.isNull() && !n.isMissingNode()).toList();
     }
+  }
+
+  @Test
+  void shouldServeTheGatewayFromItsOwnScaledDeploymentWhenTheGatewayComponentIsUsed() throws IOException {
+    Path dir = K8S.resolve("components/gateway");
+    JsonNode kustomization = yaml(dir.resolve("kustomization.yaml"));
+    assertThat(kustomization.path("kind").asText()).isEqualTo("Component");
+    for (JsonNode resource : kustomization.path("resources")) {
+      assertThat(dir.resolve(resource.asText())).exists();
+    }
+    JsonNode deployment = yaml(dir.resolve("deployment.yaml"));
+    JsonNode pod = deployment.at("/spec/template/spec");
+    JsonNode container = pod.path("containers").get(0);
+    List<String> args = texts(container.get("args"));
+    ParseResult parsed = CodegenCommand.commandLine().parseArgs(args.toArray(String[]::new)).subcommand();
+    assertThat(parsed.commandSpec().name()).isEqualTo("gateway");
+    assertThat(parsed.matchedOptionValue("--gateway-host", "")).isEqualTo("0.0.0.0");
+    int port = parsed.matchedOptionValue("--gateway-port", 0);
+    assertThat(container.at("/ports/0/containerPort").asInt()).isEqualTo(port);
+    assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/health");
+    for (String file : List.of("--config", "--kafka-config", "--api-keys")) {
+      Path value = parsed.matchedOptionValue(file, null);
+      assertThat(mountNameAt(container, value.getParent().toString())).as(file).isNotNull();
+    }
+    assertThat(deployment.at("/spec/selector/matchLabels")).isEqualTo(deployment.at("/spec/template/metadata/labels"));
+    JsonNode service = yaml(dir.resolve("service.yaml"));
+    assertThat(service.at("/spec/selector")).isEqualTo(deployment.at("/spec/selector/matchLabels"));
+    JsonNode hpa = yaml(dir.resolve("hpa.yaml"));
+    assertThat(hpa.at("/spec/scaleTargetRef/kind").asText()).isEqualTo("Deployment");
+    assertThat(hpa.at("/spec/scaleTargetRef/name").asText()).isEqualTo(deployment.at("/metadata/name").asText());
+    List<String> pipelineArgs = texts(container(baseStatefulSet().at("/spec/template/spec")).get("args"));
+    assertThat(pipelineArgs).as("the pipeline pods leave HTTP to the gateway Deployment").contains("--no-gateway");
   }
 
   private static JsonNode yaml(Path file) throws IOException {

@@ -157,6 +157,8 @@ class CodegenTopologyTest {
     Map<String, String> errors = new HashMap<>();
     for (CodeGenResult r : drainResults()) {
       assertThat(r.getStatus()).isEqualTo(ResultStatus.REJECTED);
+      assertThat(r.getRejection()).as(r.getRequestId()).isEqualTo(r.getRequestId().equals("model")
+          ? io.codegenstreams.schemas.RejectionReason.UNKNOWN_MODEL : io.codegenstreams.schemas.RejectionReason.INVALID);
       errors.put(r.getRequestId(), r.getError());
     }
     assertThat(errors).containsOnlyKeys("empty", "huge", "model", "tokens", "late", "keyed");
@@ -256,6 +258,7 @@ class CodegenTopologyTest {
       assertThat(r.getRequestId()).isEqualTo("l3");
       assertThat(r.getStatus()).isEqualTo(ResultStatus.REJECTED);
       assertThat(r.getError()).contains("LOW lane is full").contains(TopologyConfig.laneMaxPending(Priority.LOW));
+      assertThat(r.getRejection()).isEqualTo(io.codegenstreams.schemas.RejectionReason.OVERLOADED);
     });
     assertThat(engine.submitted).extracting(io.codegenstreams.inference.GenerationRequest::id)
         .containsExactlyInAnyOrder("l1", "l2", "h1");

@@ -22,39 +22,39 @@ import java.util.concurrent.TimeUnit;
  * hook that lets an integration test say "within one decode step" without depending on how fast the machine is.
  * Steps run freely until {@link #hold()}; then each waits for {@link #allow}. Every step's row count is recorded.
  */
-final class SteppedBackend implements BackendProvider {
-  static final String NAME = "Stepped";
+public final class SteppedBackend implements BackendProvider {
+  public static final String NAME = "Stepped";
 
   private final BackendProvider delegate;
   private final Semaphore permits = new Semaphore(0);
   private volatile boolean holding;
   final List<Integer> rowsPerStep = Collections.synchronizedList(new ArrayList<>());
 
-  SteppedBackend(BackendProvider delegate) {
+  public SteppedBackend(BackendProvider delegate) {
     this.delegate = delegate;
   }
 
-  void hold() {
+  public void hold() {
     permits.drainPermits();
     holding = true;
   }
 
-  void allow(int steps) {
+  public void allow(int steps) {
     permits.release(steps);
   }
 
-  void open() {
+  public void open() {
     holding = false;
     permits.release(1_000_000);
   }
 
   /** Waits until a decode step waits for a permit. */
-  void awaitHeld() throws InterruptedException {
+  public void awaitHeld() throws InterruptedException {
     awaitStep(1);
   }
 
   /** Lets {@code n} held steps run and waits until the step after them waits for a permit. */
-  void step(int n) throws InterruptedException {
+  public void step(int n) throws InterruptedException {
     int target = rowsPerStep.size() + n;
     allow(n);
     awaitStep(target);

@@ -6,6 +6,7 @@ import io.codegenstreams.inference.InferenceException;
 import io.codegenstreams.schemas.CodeGenRequest;
 import io.codegenstreams.schemas.CodeGenResult;
 import io.codegenstreams.schemas.Priority;
+import io.codegenstreams.schemas.RejectionReason;
 import io.codegenstreams.topology.CancelOutcome;
 import io.codegenstreams.topology.ChunkSink;
 import io.codegenstreams.topology.ModelCatalog;
@@ -165,10 +166,11 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
       return;
     }
     CodeGenRequest request = decoded.request();
-    Optional<String> problem = validator.problem(decoded.key(), request, now);
+    Optional<RequestValidator.Problem> problem = validator.problem(decoded.key(), request, now);
     String id = request.getRequestId() == null || request.getRequestId().isBlank() ? decoded.key() : request.getRequestId();
     if (problem.isPresent()) {
-      emit(request.getPriority(), Results.rejected(id, request, models.resolve(request.getModel()), problem.get(), now), now);
+      emit(request.getPriority(), Results.rejected(id, request, models.resolve(request.getModel()),
+          problem.get().reason(), problem.get().message(), now), now);
       listener.onRejected(request.getPriority(), "invalid");
       return;
     }
@@ -186,7 +188,7 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
     LaneBuffer lane = lanes.get(request.getPriority());
     if (lane.full()) {
       emit(request.getPriority(), Results.rejected(id, request, models.resolve(request.getModel()),
-          "the " + request.getPriority() + " lane is full (" + lane.limits().maxPending() + " buffered, "
+          RejectionReason.OVERLOADED, "the " + request.getPriority() + " lane is full (" + lane.limits().maxPending() + " buffered, "
               + TopologyConfig.laneMaxPending(request.getPriority()) + "): the pipeline is overloaded, retry later", now), now);
       listener.onRejected(request.getPriority(), "overloaded");
       return;

@@ -1,6 +1,7 @@
 package io.codegenstreams.topology.internals;
 
 import io.codegenstreams.schemas.CodeGenRequest;
+import io.codegenstreams.schemas.RejectionReason;
 import io.codegenstreams.topology.ModelCatalog;
 import io.codegenstreams.topology.TopologyConfig;
 import java.nio.charset.StandardCharsets;
@@ -20,49 +21,57 @@ final class RequestValidator {
     this.models = models;
   }
 
-  Optional<String> problem(String key, CodeGenRequest r, long nowMs) {
+  /** Why a request is refused: a typed reason for programs, a message for people. */
+  record Problem(RejectionReason reason, String message) {}
+
+  private static Optional<Problem> invalid(String message) {
+    return Optional.of(new Problem(RejectionReason.INVALID, message));
+  }
+
+  Optional<Problem> problem(String key, CodeGenRequest r, long nowMs) {
     if (r.getRequestId() == null || r.getRequestId().isBlank()) {
-      return Optional.of("request_id is empty: give every request a unique id (it is the idempotency key)");
+      return invalid("request_id is empty: give every request a unique id (it is the idempotency key)");
     }
     if (key == null || !key.equals(r.getRequestId())) {
-      return Optional.of("record key '" + key + "' differs from request_id '" + r.getRequestId()
+      return invalid("record key '" + key + "' differs from request_id '" + r.getRequestId()
           + "': produce requests keyed by their request_id");
     }
     if (r.getPrompt() == null || r.getPrompt().isEmpty()) {
-      return Optional.of("prompt is empty: there is nothing to complete");
+      return invalid("prompt is empty: there is nothing to complete");
     }
     int promptBytes = r.getPrompt().getBytes(StandardCharsets.UTF_8).length
         + (r.getSuffix() == null ? 0 : r.getSuffix().getBytes(StandardCharsets.UTF_8).length);
     if (promptBytes > promptMaxBytes) {
-      return Optional.of((r.getSuffix() == null ? "prompt is " : "prompt and suffix are ") + promptBytes
+      return invalid((r.getSuffix() == null ? "prompt is " : "prompt and suffix are ") + promptBytes
           + " bytes, over the limit of " + promptMaxBytes
           + " (" + TopologyConfig.PROMPT_MAX_BYTES + "): send less context");
     }
     if (!models.knows(r.getModel())) {
-      return Optional.of("unknown model '" + r.getModel() + "': use one of " + models.models().stream().sorted().toList()
-          + " or leave model empty for " + models.defaultModel());
+      return Optional.of(new Problem(RejectionReason.UNKNOWN_MODEL, "unknown model '" + r.getModel() + "': use one of "
+          + models.models().stream().sorted().toList()
+          + " or leave model empty for " + models.defaultModel()));
     }
     if (r.getMaxNewTokens() < 1 || r.getMaxNewTokens() > maxNewTokensMax) {
-      return Optional.of("max_new_tokens " + r.getMaxNewTokens() + " is out of range 1.." + maxNewTokensMax
+      return invalid("max_new_tokens " + r.getMaxNewTokens() + " is out of range 1.." + maxNewTokensMax
           + " (" + TopologyConfig.MAX_NEW_TOKENS_MAX + ")");
     }
     if (!(r.getTemperature() >= 0f) || Float.isInfinite(r.getTemperature())) {
-      return Optional.of("temperature " + r.getTemperature() + " must be a finite number >= 0 (0 = greedy)");
+      return invalid("temperature " + r.getTemperature() + " must be a finite number >= 0 (0 = greedy)");
     }
     if (r.getTopK() < 0) {
-      return Optional.of("top_k " + r.getTopK() + " must be >= 0 (0 = no top-k filter)");
+      return invalid("top_k " + r.getTopK() + " must be >= 0 (0 = no top-k filter)");
     }
     for (String stop : r.getStop()) {
       if (stop == null || stop.isEmpty()) {
-        return Optional.of("stop sequences must not be empty strings");
+        return invalid("stop sequences must not be empty strings");
       }
     }
     if (r.getSupersedes().size() > MAX_SUPERSEDES) {
-      return Optional.of("supersedes lists " + r.getSupersedes().size() + " ids, more than " + MAX_SUPERSEDES
+      return invalid("supersedes lists " + r.getSupersedes().size() + " ids, more than " + MAX_SUPERSEDES
           + ": name only the requests this one replaces (the latest is enough when each superseded the one before)");
     }
     if (r.getDeadline() != null && r.getDeadline().toEpochMilli() <= nowMs) {
-      return Optional.of("deadline " + r.getDeadline() + " had already passed when the request arrived");
+      return invalid("deadline " + r.getDeadline() + " had already passed when the request arrived");
     }
     return Optional.empty();
   }

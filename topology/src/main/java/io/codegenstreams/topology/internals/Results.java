@@ -4,6 +4,7 @@ import io.codegenstreams.inference.Completion;
 import io.codegenstreams.schemas.CodeGenRequest;
 import io.codegenstreams.schemas.CodeGenResult;
 import io.codegenstreams.schemas.FinishReason;
+import io.codegenstreams.schemas.RejectionReason;
 import io.codegenstreams.schemas.ResultStatus;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -12,8 +13,10 @@ import java.util.concurrent.TimeUnit;
 final class Results {
   private Results() {}
 
-  static CodeGenResult rejected(String requestId, CodeGenRequest request, String model, String reason, long nowMs) {
-    return base(requestId, request, model, nowMs).setStatus(ResultStatus.REJECTED).setError(reason).build();
+  static CodeGenResult rejected(String requestId, CodeGenRequest request, String model, RejectionReason why,
+                                String reason, long nowMs) {
+    return base(requestId, request, model, nowMs).setStatus(ResultStatus.REJECTED).setRejection(why).setError(reason)
+        .build();
   }
 
   static CodeGenResult timedOut(CodeGenRequest request, String model, String reason, long arrivalMs, long nowMs) {
@@ -44,6 +47,7 @@ final class Results {
     return base(request.getRequestId(), request, c.model(), nowMs)
         .setStatus(status)
         .setCompletion(status == ResultStatus.OK || status == ResultStatus.CANCELLED ? c.text() : null)
+        .setRejection(status == ResultStatus.REJECTED ? RejectionReason.UNSUPPORTED : null)
         .setError(c.error())
         .setModelVersion(c.modelVersion())
         .setFinishReason(c.finishReason() == null ? null : FinishReason.valueOf(c.finishReason().name()))
