@@ -15,13 +15,13 @@ function failure(e) {
 async function run() {
   switch (scenario) {
     case 'complete': {
-      const r = await client.completions.create({ model: 'java-coder-tiny', prompt, max_tokens: 24 }, { headers });
+      const r = await client.completions.create({ model: process.env.MODEL ?? 'java-coder-tiny', prompt, max_tokens: 24 }, { headers });
       return { id: r.id, object: r.object, model: r.model, text: r.choices[0].text,
         finish_reason: r.choices[0].finish_reason, usage: r.usage };
     }
     case 'stream': {
       const stream = await client.completions.create(
-        { model: 'java-coder-tiny', prompt, max_tokens: 40, stream: true }, { headers });
+        { model: process.env.MODEL ?? 'java-coder-tiny', prompt, max_tokens: 40, stream: true }, { headers });
       const parts = [];
       let finish = null;
       let id = null;
@@ -35,7 +35,7 @@ async function run() {
     case 'abort': {
       const controller = new AbortController();
       const stream = await client.completions.create(
-        { model: 'java-coder-tiny', prompt, max_tokens: 200, stream: true },
+        { model: process.env.MODEL ?? 'java-coder-tiny', prompt, max_tokens: 200, stream: true },
         { headers, signal: controller.signal });
       let first = null;
       try {
@@ -53,11 +53,11 @@ async function run() {
       return { models: page.data.map((m) => m.id) };
     }
     case 'n2':
-      return client.completions.create({ model: 'java-coder-tiny', prompt, n: 2 }).then(() => ({ ok: true }));
+      return client.completions.create({ model: process.env.MODEL ?? 'java-coder-tiny', prompt, n: 2 }).then(() => ({ ok: true }));
     case 'unknown-model':
       return client.completions.create({ model: 'gpt-17', prompt }).then(() => ({ ok: true }));
     case 'too-long':
-      return client.completions.create({ model: 'java-coder-tiny', prompt, max_tokens: 100000 })
+      return client.completions.create({ model: process.env.MODEL ?? 'java-coder-tiny', prompt, max_tokens: 100000 })
         .then(() => ({ ok: true }));
     default:
       throw new Error('unknown scenario ' + scenario);

@@ -171,6 +171,42 @@ class GatewayIT {
   }
 
   @Test
+  void shouldHoldAThousandOpenStreamsWithoutAThreadPerCallWhenTheyWaitTogether() throws Exception {
+    int calls = 1000;
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+    System.gc();
+    int threadsBefore = threads.getThreadCount();
+    long heapBefore = memory.getHeapMemoryUsage().getUsed();
+    stepped.hold();
+    Process client;
+    int threadsOpen;
+    long heapOpen;
+    try {
+      client = new ProcessBuilder("node", "many.mjs", base(gateway), Integer.toString(calls))
+          .directory(CLIENT.toFile()).redirectErrorStream(true).start();
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+      while (gateway.openCalls() < calls) {
+        assertThat(System.nanoTime()).as("%d calls open, %d so far", calls, gateway.openCalls()).isLessThan(deadline);
+        Thread.sleep(20);
+      }
+      System.gc();
+      threadsOpen = threads.getThreadCount();
+      heapOpen = memory.getHeapMemoryUsage().getUsed();
+    } finally {
+      stepped.open();
+    }
+    assertThat(client.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    String out = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    JsonNode r = JSON.readTree(out.strip().lines().reduce((a, b) -> b).orElse("{}"));
+    System.out.printf("gateway: %d streams open at once: JVM threads %d -> %d, heap after GC %.1f -> %.1f MB;"
+            + " all answered in %.1f s%n", calls, threadsBefore, threadsOpen, heapBefore / 1e6, heapOpen / 1e6,
+        r.path("seconds").asDouble());
+    assertThat(r.path("ok").asInt()).as(out).isEqualTo(calls);
+    assertThat(threadsOpen - threadsBefore).as("threads added by %d open calls", calls).isLessThan(50);
+  }
+
+  @Test
   void shouldListTheDeclaredModelsWhenAskedForModels() throws Exception {
     JsonNode r = sdk(gateway, "models");
     assertThat(r.path("models").toString()).isEqualTo("[\"java-coder-tiny\"]");

@@ -473,4 +473,29 @@ class CodegenTopologyTest {
     assertThat(streamed).isEqualTo(out.get(0).getCompletion());
     assertThat(chunks.get(chunks.size() - 1).getLast()).isTrue();
   }
+
+  @Test
+  void shouldSettleEveryIdOnceWhenSupersedesFormAChainAndACycle() {
+    engine.manual();
+    start();
+    send(request("c1").build());
+    send(request("c2").setSupersedes(List.of("c1")).build());
+    send(request("c3").setSupersedes(List.of("c2")).build());
+    send(request("x").setSupersedes(List.of("y")).build());
+    send(request("y").setSupersedes(List.of("x")).build()); // arrives after its own cancel: never runs
+    tick();
+    engine.completeAll();
+    tick();
+
+    Map<String, List<ResultStatus>> byId = new HashMap<>();
+    drainResults().forEach(r -> byId.computeIfAbsent(r.getRequestId(), k -> new java.util.ArrayList<>())
+        .add(r.getStatus()));
+    assertThat(byId).containsOnlyKeys("c1", "c2", "c3", "x", "y");
+    assertThat(byId.get("c1")).containsExactly(ResultStatus.CANCELLED);
+    assertThat(byId.get("c2")).containsExactly(ResultStatus.CANCELLED);
+    assertThat(byId.get("c3")).containsExactly(ResultStatus.OK);
+    assertThat(byId.get("x")).containsExactly(ResultStatus.OK);
+    assertThat(byId.get("y")).containsExactly(ResultStatus.CANCELLED);
+    assertThat(engine.submittedWithId("y")).isZero();
+  }
 }

@@ -198,4 +198,27 @@ class EditorTrafficIT {
       assertThat(all).extracting(r -> r.value().getSequence()).doesNotHaveDuplicates();
     }
   }
+
+  @Test
+  void shouldCancelTheRequestWhenSubmitIsInterruptedWithCtrlC() throws Exception {
+    long cancelsBefore = counters.cancels.get(CancelOutcome.RUNNING).sum();
+    stepped.hold();
+    try (CodegenProcess submit = CodegenProcess.start(dir.resolve("logs"), "submit", "submit", "--bootstrap-servers",
+        kafka.broker.bootstrapServers(), "--schema-registry-url", kafka.registry.url(), "--request-id", "ctrl-c-1",
+        "--max-new-tokens", "200", "public int max(int a, int b) {")) {
+      awaitCondition(() -> engine.stats().inFlightSequences() == 1, "the submitted request decodes");
+      submit.interrupt(Duration.ofMinutes(1));
+      awaitCondition(() -> counters.cancels.get(CancelOutcome.RUNNING).sum() > cancelsBefore,
+          "the interrupted submit sent a cancel that stopped its request");
+      assertThat(submit.stderr()).contains("sent a cancel of request ctrl-c-1");
+    } finally {
+      stepped.open();
+    }
+    try (KafkaConsumer<String, CodeGenResult> results = kafka.resultConsumer()) {
+      CodeGenResult r = KafkaFixture.pollUntil(results, Duration.ofMinutes(1),
+          read -> read.stream().anyMatch(x -> x.key().equals("ctrl-c-1"))).stream()
+          .filter(x -> x.key().equals("ctrl-c-1")).findFirst().orElseThrow().value();
+      assertThat(r.getStatus()).isEqualTo(ResultStatus.CANCELLED);
+    }
+  }
 }
