@@ -153,6 +153,19 @@ record CompletionCall(CodeGenRequest request, boolean stream, String model) {
     throw OpenAiError.invalid(field, field + " must be true or false");
   }
 
+  /** {@code X-Timeout-Ms}: the request's deadline, in milliseconds from now (TIMEOUT, 504, when it passes). */
+  static long timeoutMillis(String header) {
+    try {
+      long ms = Long.parseLong(header.strip());
+      if (ms > 0) {
+        return ms;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw OpenAiError.invalid(null, "X-Timeout-Ms must be a positive number of milliseconds, not '" + header + "'");
+  }
+
   static Priority lane(String header, Priority fallback) {
     if (header == null || header.isBlank()) {
       return fallback;

@@ -150,6 +150,10 @@ public final class CompletionGateway implements AutoCloseable {
       lane = CompletionCall.lane(ctx.request().getHeader("X-Priority"), lane);
       CompletionCall call = CompletionCall.parse(ctx.body().asString(), id, lane, settings.models(),
           settings.defaultModel());
+      String timeout = ctx.request().getHeader("X-Timeout-Ms");
+      if (timeout != null) {
+        call.request().setDeadline(java.time.Instant.now().plusMillis(CompletionCall.timeoutMillis(timeout)));
+      }
       new Exchange(this, ctx, call).start();
     } catch (OpenAiError e) {
       send(ctx, e);

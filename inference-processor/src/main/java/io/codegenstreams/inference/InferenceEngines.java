@@ -21,7 +21,17 @@ public final class InferenceEngines {
 
     /** With extra backend providers (e.g. a simulated GPU backend), resolved before ServiceLoader ones. */
     public static InferenceEngine create(EngineConfig config, List<BackendProvider> providers) {
+        return create(config, providers, System::nanoTime);
+    }
+
+    /**
+     * With the schedulers' clock given (nanoseconds, like {@link System#nanoTime()}): tests pass a clock they
+     * advance, so decisions that depend on elapsed time (aging, batch waits, deadlines) do not depend on how fast
+     * the machine is. Decode-step timeouts keep real time.
+     */
+    public static InferenceEngine create(EngineConfig config, List<BackendProvider> providers,
+                                         java.util.function.LongSupplier clock) {
         DjlRuntime.configureOffline();
-        return new DefaultInferenceEngine(config, providers);
+        return new DefaultInferenceEngine(config, providers, clock);
     }
 }

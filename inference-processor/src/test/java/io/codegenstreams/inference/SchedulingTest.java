@@ -1,9 +1,11 @@
 package io.codegenstreams.inference;
 
 import io.codegenstreams.inference.fake.FakeBackend;
+import io.codegenstreams.inference.fake.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +22,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Scheduler behaviour over the deterministic fake backend. */
 class SchedulingTest {
     private final FakeBackend fake = new FakeBackend();
+    /** Drives the scheduler's time in the aging tests: "one aging period has passed" is said, not slept. */
+    private final ManualClock clock = new ManualClock();
     private InferenceEngine engine;
+
+    private static InferenceEngine startWithClock(FakeBackend fake, ManualClock clock, Map<String, Object> overrides)
+            throws Exception {
+        return io.codegenstreams.inference.fake.FakeEngines.start(fake, overrides, clock);
+    }
 
     @AfterEach
     void close() {
@@ -88,11 +97,11 @@ class SchedulingTest {
 
     @Test
     void shouldServeAgedLowBeforeFreshHighWhenLowWaitedLongerThanTwoAgingPeriods() throws Exception {
-        engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 1, EngineConfig.PRIORITY_AGING_MS, 5));
+        engine = startWithClock(fake, clock, Map.of(EngineConfig.BATCH_MAX_SIZE, 1, EngineConfig.PRIORITY_AGING_MS, 5));
         block();
         CompletableFuture<Completion> low = engine.submit(req("L1", Priority.LOW, 1));
         awaitQueued(engine, 1);
-        Thread.sleep(60); // L1 now competes as HIGH minus 10 levels at least
+        clock.advance(Duration.ofMillis(60)); // L1 now competes as HIGH minus 10 levels at least
         CompletableFuture<Completion> high = engine.submit(req("H1", Priority.HIGH, 1));
         awaitQueued(engine, 2);
         fake.open();
@@ -345,7 +354,7 @@ class SchedulingTest {
 
     @Test
     void shouldLetLowJoinAfterOneAgingPeriodWhenHighRunsLongUnderLowBacklog() throws Exception {
-        engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 4, EngineConfig.BATCHING_ADAPTIVE, false,
+        engine = startWithClock(fake, clock, Map.of(EngineConfig.BATCH_MAX_SIZE, 4, EngineConfig.BATCHING_ADAPTIVE, false,
                 EngineConfig.PRIORITY_AGING_MS, 50));
         fake.hold();
         CompletableFuture<Completion> high = engine.submit(req("H1", Priority.HIGH, 40));
@@ -356,7 +365,7 @@ class SchedulingTest {
         fake.allow(1);
         fake.awaitSteps(1);   // inside the next step: LOW held back (the HIGH run started < 50 ms ago)
         assertThat(fake.steps.get(0)).containsExactly("H1");
-        Thread.sleep(60);
+        clock.advance(Duration.ofMillis(60));
         fake.allow(1);
         fake.awaitSteps(2);   // one aging period has passed: LOW joins
         assertThat(fake.steps.get(1)).contains("H1", "L1");
@@ -375,16 +384,15 @@ class SchedulingTest {
      */
     @Test
     void shouldRunHighAloneAtTheNextStepWhenTheLowBacklogHasAgedPastHigh() throws Exception {
-        engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 4, EngineConfig.BATCHING_ADAPTIVE, false,
+        engine = startWithClock(fake, clock, Map.of(EngineConfig.BATCH_MAX_SIZE, 4, EngineConfig.BATCHING_ADAPTIVE, false,
                 EngineConfig.PRIORITY_AGING_MS, 1_000));
         fake.hold();
         List<CompletableFuture<Completion>> lows = new ArrayList<>(List.of(engine.submit(req("L0", Priority.LOW, 30))));
         fake.awaitHeld();
         lows.addAll(lowBacklog(8, 30));
         awaitQueued(engine, 8);
-        // the LOW heads wait 3 aging periods: they compete as HIGH minus one level. Long periods, so that the LOW
-        // join below stays within one period of the HIGH request's admission however slow the machine.
-        Thread.sleep(3_200);
+        // the LOW heads wait 3 aging periods: they compete as HIGH minus one level
+        clock.advance(Duration.ofMillis(3_200));
         assertThat(nextStep()).as("L1..L3 join L0").containsExactly("L0", "L1", "L2", "L3");
         CompletableFuture<Completion> high = engine.submit(req("H1", Priority.HIGH, 3));
         awaitQueued(engine, 6);
@@ -396,7 +404,7 @@ class SchedulingTest {
 
     @Test
     void shouldLetHighPreemptAtTheNextStepWhenAnAgedNormalHeadDoesNotFitAndIsolationIsOff() throws Exception {
-        engine = start(fake, Map.of(EngineConfig.BATCH_MAX_SIZE, 2, EngineConfig.BATCHING_ADAPTIVE, false,
+        engine = startWithClock(fake, clock, Map.of(EngineConfig.BATCH_MAX_SIZE, 2, EngineConfig.BATCHING_ADAPTIVE, false,
                 EngineConfig.PRIORITY_AGING_MS, 5, EngineConfig.PRIORITY_HIGH_ISOLATION, false));
         fake.hold();
         List<CompletableFuture<Completion>> lows = List.of(engine.submit(req("L1", Priority.LOW, 30)),
@@ -407,7 +415,8 @@ class SchedulingTest {
             normals.add(engine.submit(req("N" + i, Priority.NORMAL, 3)));
         }
         awaitQueued(engine, 3);
-        Thread.sleep(60); // the NORMAL heads now compete as HIGH minus 10 levels at least; the oldest fills the batch
+        // the NORMAL heads now compete as HIGH minus 10 levels at least; the oldest fills the batch
+        clock.advance(Duration.ofMillis(60));
         CompletableFuture<Completion> high = engine.submit(req("H1", Priority.HIGH, 3));
         awaitQueued(engine, 4);
         assertThat(nextStep()).contains("H1");

@@ -1,5 +1,6 @@
 package io.codegenstreams.perf;
 
+import io.codegenstreams.perf.bench.GatewayRun;
 import io.codegenstreams.perf.bench.PerfProfile;
 import io.codegenstreams.perf.bench.PerfRun;
 import io.codegenstreams.perf.bench.Progress;
@@ -81,10 +82,24 @@ public final class PerfCommand implements Callable<Integer> {
   @Option(names = "--editors", defaultValue = "12", description = "Typing workload: editors at once (default: ${DEFAULT-VALUE}).")
   int editors;
 
+  @Option(names = "--gateway", description = "Compare the dynamic configuration through the HTTP gateway with the"
+      + " same pipeline driven directly through Kafka (max QPS at the target, light-load latency); writes gateway.md"
+      + " and gateway.json.")
+  boolean gateway;
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
+    if (gateway) {
+      List<String> args = new java.util.ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+      args.remove("perf");
+      String md = GatewayRun.run(engines, quick, WorkloadSpec.parse(lanes, prompts, outputs, duplicateRate), seed,
+          out, new Progress(System.err), "./codegen perf " + String.join(" ", args));
+      System.out.println("wrote " + out.resolve("gateway.md") + ", gateway.json");
+      System.out.println(md);
+      return 0;
+    }
     if (typing) {
       List<String> args = new java.util.ArrayList<>(spec.commandLine().getParseResult().originalArgs());
       args.remove("perf");

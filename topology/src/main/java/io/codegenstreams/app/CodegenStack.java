@@ -87,6 +87,7 @@ public final class CodegenStack implements AutoCloseable {
   public CodegenStack start() {
     MetricsServer.preferNoDelay(); // before the embedded registry starts the JVM's first HTTP server
     try {
+      checkPortsFree(settings);
       startInfrastructure(settings);
       Map<String, Object> topologyProps = new HashMap<>(settings.config());
       topologyProps.putIfAbsent(TopologyConfig.IDEMPOTENCY_WINDOW_MS, settings.idempotencyWindow().toMillis());
@@ -123,6 +124,31 @@ public final class CodegenStack implements AutoCloseable {
 
   private synchronized boolean isClosed() {
     return closed;
+  }
+
+  /** Every port this stack will bind, checked before anything starts: a taken one fails at once, naming its flag. */
+  private void checkPortsFree(Settings settings) {
+    java.util.List<Object[]> ports = new java.util.ArrayList<>();
+    if (embedded) {
+      ports.add(new Object[] {"127.0.0.1", settings.brokerPort(), "--broker-port"});
+      ports.add(new Object[] {"127.0.0.1", settings.registryPort(), "--registry-port"});
+    }
+    ports.add(new Object[] {settings.metricsHost(), settings.metricsPort(), "--metrics-port"});
+    if (settings.gateway() != null) {
+      ports.add(new Object[] {settings.gateway().host(), settings.gateway().port(), "--gateway-port"});
+    }
+    for (Object[] p : ports) {
+      int port = (Integer) p[1];
+      if (port == 0) {
+        continue;
+      }
+      try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+        probe.setReuseAddress(true);
+        probe.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName((String) p[0]), port));
+      } catch (java.io.IOException e) {
+        throw new io.codegenstreams.embedded.PortInUseException((String) p[0], port, (String) p[2]);
+      }
+    }
   }
 
   private void startInfrastructure(Settings settings) {

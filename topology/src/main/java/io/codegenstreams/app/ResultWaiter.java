@@ -16,6 +16,8 @@ import org.apache.kafka.common.utils.Utils;
  * partition is read, from its end as of {@link #open} (before the request is sent), with read_committed.
  */
 final class ResultWaiter implements AutoCloseable {
+  /** How long a client command waits for the cluster's metadata before it says the cluster is not there. */
+  static final Duration UNREACHABLE_AFTER = Duration.ofSeconds(15);
   private final KafkaConsumer<String, CodeGenResult> consumer;
   private final String requestId;
 
@@ -41,7 +43,14 @@ final class ResultWaiter implements AutoCloseable {
    */
   static void assignAtEnd(KafkaConsumer<String, ?> consumer, ConnectionOptions connection, String topic,
                           String requestId) {
-    int partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).size();
+    int partitions;
+    try {
+      partitions = consumer.partitionsFor(topic, UNREACHABLE_AFTER).size();
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      throw new IllegalStateException("Kafka at " + connection.bootstrapServers() + " did not answer within "
+          + UNREACHABLE_AFTER.toSeconds() + " s: start it with ./codegen run, or point --bootstrap-servers at a running"
+          + " cluster.", e);
+    }
     if (partitions == 0) {
       throw new IllegalStateException("Topic " + topic + " does not exist at " + connection.bootstrapServers()
           + ". Start the system with ./codegen run, or point --bootstrap-servers at it.");

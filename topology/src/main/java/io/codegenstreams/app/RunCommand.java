@@ -85,6 +85,18 @@ final class RunCommand implements Callable<Integer> {
     return "0.0.0.0".equals(stack.gatewayHost()) ? "127.0.0.1" : stack.gatewayHost();
   }
 
+  /** The connection flags a client command needs to reach this stack; none for the default ports. */
+  static String clientFlags(CodegenStack stack) {
+    StringBuilder flags = new StringBuilder();
+    if (!ConnectionOptions.DEFAULT_BOOTSTRAP.equals(stack.bootstrapServers())) {
+      flags.append(" --bootstrap-servers ").append(stack.bootstrapServers());
+    }
+    if (!ConnectionOptions.DEFAULT_REGISTRY.equals(stack.schemaRegistryUrl())) {
+      flags.append(" --schema-registry-url ").append(stack.schemaRegistryUrl());
+    }
+    return flags.toString();
+  }
+
   private static void printBanner(PrintWriter out, CodegenStack stack, Duration startup) {
     out.printf("codegen-streams is up in %.1f s%n", startup.toMillis() / 1000.0);
     out.printf("  kafka            %s%s%n", stack.bootstrapServers(), stack.embedded() ? "  (embedded, KRaft)" : "");
@@ -99,8 +111,9 @@ final class RunCommand implements Callable<Integer> {
     out.printf("  data             %s%n", stack.dataDir());
     out.println();
     out.println("Try, in another terminal:");
-    out.println("  ./codegen submit \"public int max(int a, int b) {\"");
-    out.println("  ./codegen tail");
+    String where = clientFlags(stack);
+    out.println("  ./codegen submit" + where + " \"public int max(int a, int b) {\"");
+    out.println("  ./codegen tail" + where);
     if (stack.gateway() != null) {
       out.printf("  curl -s http://%s:%d/v1/completions -H 'Content-Type: application/json' \\%n"
           + "       -d '{\"prompt\": \"public int max(int a, int b) {\", \"max_tokens\": 32}'%n", gatewayHost(stack),

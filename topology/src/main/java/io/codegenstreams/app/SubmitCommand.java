@@ -26,8 +26,14 @@ import picocli.CommandLine.Spec;
         "Exit code 0 when the result is OK, 1 when it is not or when no result arrives within --timeout."})
 final class SubmitCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "PROMPT", description = "The code to complete.")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "PROMPT",
+      description = "The code to complete (or --prompt-file).")
   String prompt;
+
+  @Option(names = "--prompt-file", paramLabel = "FILE",
+      description = "Read the prompt from FILE (UTF-8), or from standard input with '-': for prompts too long for a"
+          + " command line.")
+  String promptFile;
 
   @Option(names = "--priority", defaultValue = "NORMAL", description = "HIGH, NORMAL or LOW (default: ${DEFAULT-VALUE}).")
   Priority priority;
@@ -72,8 +78,30 @@ final class SubmitCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  /** The prompt from the argument or from {@code --prompt-file} (exactly one of them). */
+  String prompt() throws java.io.IOException {
+    if ((prompt == null) == (promptFile == null)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "give the prompt either as an argument or with --prompt-file FILE (- for standard input), not "
+              + (prompt == null ? "neither" : "both"));
+    }
+    if (prompt != null) {
+      return prompt;
+    }
+    if (promptFile.equals("-")) {
+      return new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of(promptFile), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--prompt-file " + promptFile
+          + ": no such file");
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
+    String text = prompt();
     String id = requestId != null ? requestId : UUID.randomUUID().toString();
     try (ResultWaiter waiter = ResultWaiter.open(connection, connection.resultsTopic(), id);
          RequestProducer producer = RequestProducer.open(connection)) {
@@ -81,7 +109,7 @@ final class SubmitCommand implements Callable<Integer> {
       Instant now = Instant.now();
       CodeGenRequest request = CodeGenRequest.newBuilder()
           .setRequestId(id)
-          .setPrompt(prompt)
+          .setPrompt(text)
           .setModel(model)
           .setPriority(priority)
           .setMaxNewTokens(maxNewTokens)

@@ -58,13 +58,7 @@ final class TailCommand implements Callable<Integer> {
       long printed = 0;
       try {
         while (maxRecords < 0 || printed < maxRecords) {
-          for (ConsumerRecord<String, CodeGenResult> record : consumer.poll(Duration.ofMillis(500))) {
-            if (record.value() != null) {
-              out.println(text ? ResultText.describe(record.value()) : AvroJson.toJson(record.value()));
-              out.flush();
-              printed++;
-            }
-          }
+          printed = print(consumer.poll(Duration.ofMillis(500)), printed, out);
         }
       } catch (WakeupException stop) {
         // Ctrl-C
@@ -77,5 +71,23 @@ final class TailCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * Prints results of one poll and returns how many were printed in all; stops at {@code --max-records}, also in
+   * the middle of a poll.
+   */
+  long print(Iterable<ConsumerRecord<String, CodeGenResult>> records, long printed, PrintWriter out) {
+    for (ConsumerRecord<String, CodeGenResult> record : records) {
+      if (maxRecords >= 0 && printed >= maxRecords) {
+        break;
+      }
+      if (record.value() != null) {
+        out.println(text ? ResultText.describe(record.value()) : AvroJson.toJson(record.value()));
+        out.flush();
+        printed++;
+      }
+    }
+    return printed;
   }
 }

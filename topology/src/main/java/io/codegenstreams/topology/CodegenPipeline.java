@@ -139,6 +139,8 @@ public final class CodegenPipeline implements AutoCloseable {
     props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringProcessingExceptionHandler.class);
+    // the same handler for global state too (there is none; Kafka Streams warns once per thread while it is off)
+    props.put("processing.exception.handler.global.enabled", true);
     props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, CountingProductionExceptionHandler.class);
     props.put(ErrorHandlerSupport.DLQ_TOPIC, settings.topology().getString(TopologyConfig.DLQ_TOPIC));
     props.putAll(settings.streamsOverrides());

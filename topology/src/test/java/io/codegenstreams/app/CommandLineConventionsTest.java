@@ -36,4 +36,21 @@ class CommandLineConventionsTest {
       assertThat(c.streamTopic()).isEqualTo("team.stream");
     }
   }
+
+  @Test
+  void shouldReadThePromptFromAFileWhenPromptFileIsGiven(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    String big = "class A {\n".repeat(200_000); // 2 MB: far beyond what a command line can carry
+    java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("prompt.java"), big);
+    SubmitCommand submit = new SubmitCommand();
+    new CommandLine(submit).parseArgs("--prompt-file", file.toString());
+    assertThat(submit.prompt()).isEqualTo(big);
+
+    SubmitCommand both = new SubmitCommand();
+    new CommandLine(both).parseArgs("--prompt-file", file.toString(), "class B {");
+    org.assertj.core.api.Assertions.assertThatThrownBy(both::prompt).hasMessageContaining("not both");
+    SubmitCommand neither = new SubmitCommand();
+    new CommandLine(neither).parseArgs();
+    org.assertj.core.api.Assertions.assertThatThrownBy(neither::prompt).hasMessageContaining("--prompt-file");
+  }
 }

@@ -41,13 +41,20 @@ class CodegenCommandIT {
         "models=java-coder-tiny\ndefault.model=java-coder-tiny\nwarmup.batch.sizes=1\n");
     long started = System.nanoTime();
     try (CodegenProcess run = CodegenProcess.start(dir.resolve("logs"), "run", "run", "--data-dir",
-        dir.resolve("data").toString(), "--broker-port", "0", "--registry-port", "0", "--metrics-port", "0",
+        dir.resolve("data").toString(), "--broker-port", "0", "--registry-port", "0", "--metrics-port", "0", "--gateway-port", "0",
         "--config", config.toString())) {
       run.awaitOutput("Ctrl-C stops it.", Duration.ofMinutes(2));
       System.out.printf("codegen run: up in %.1f s (process start to banner)%n", (System.nanoTime() - started) / 1e9);
       String banner = run.stdout();
       String bootstrap = find(banner, "kafka\\s+(\\S+)");
       String registry = find(banner, "schema registry\\s+(\\S+)");
+      assertThat(banner).as("the hints carry the ports it was started with")
+          .contains("./codegen submit --bootstrap-servers " + bootstrap + " --schema-registry-url " + registry);
+      String gateway = find(banner, "gateway\\s+(\\S+)");
+      java.net.http.HttpResponse<String> models = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(gateway + "/models")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(models.body()).as("the gateway of codegen run").contains("\"id\":\"java-coder-tiny\"");
 
       Outcome first = codegen("submit", "public int max(int a, int b) {", "--request-id", "cli-1", "--max-new-tokens", "8",
           "--bootstrap-servers", bootstrap, "--schema-registry-url", registry, "--timeout", "60s");
@@ -78,6 +85,34 @@ class CodegenCommandIT {
       assertThat(outcome.err().strip()).doesNotContain("\n")
           .contains("Port " + taken.getLocalPort()).contains("--broker-port");
     }
+  }
+
+  @Test
+  void shouldNameTheGatewayPortBeforeStartingAnythingWhenItIsTaken() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      long started = System.nanoTime();
+      Outcome outcome = codegen("run", "--data-dir", dir.resolve("data-gw").toString(), "--broker-port", "0",
+          "--registry-port", "0", "--metrics-port", "0", "--gateway-port", Integer.toString(taken.getLocalPort()));
+
+      assertThat(outcome.exitCode()).isEqualTo(1);
+      assertThat(outcome.err().strip()).doesNotContain("\n").contains("Port " + taken.getLocalPort())
+          .contains("--gateway-port");
+      assertThat(dir.resolve("data-gw").resolve("streams")).as("no pipeline was started").doesNotExist();
+      System.out.printf("codegen run with a taken --gateway-port: exit 1 after %.1f s%n",
+          (System.nanoTime() - started) / 1e9);
+    }
+  }
+
+  @Test
+  void shouldNameTheAddressAndTheFlagWhenTheBrokerIsUnreachable() throws Exception {
+    int closed;
+    try (ServerSocket free = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      closed = free.getLocalPort(); // nothing listens there once it is closed
+    }
+    Outcome outcome = codegen("submit", "int x =", "--bootstrap-servers", "127.0.0.1:" + closed);
+
+    assertThat(outcome.exitCode()).isEqualTo(1);
+    assertThat(outcome.err()).contains("127.0.0.1:" + closed).contains("--bootstrap-servers");
   }
 
   @Test

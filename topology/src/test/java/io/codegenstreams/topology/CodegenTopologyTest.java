@@ -498,4 +498,15 @@ class CodegenTopologyTest {
     assertThat(byId.get("y")).containsExactly(ResultStatus.CANCELLED);
     assertThat(engine.submittedWithId("y")).isZero();
   }
+
+  @Test
+  void shouldMeasureEndToEndFromTheRecordTimestampWhenCreatedAtIsUnset() {
+    start();
+    CodeGenRequest unset = request("console").setCreatedAt(Instant.ofEpochMilli(0)).build();
+    requests.pipeInput("console", unset, START.minusSeconds(2));
+    tick();
+
+    assertThat(drainResults()).singleElement().satisfies(r ->
+        assertThat(r.getEndToEndMs()).as("from the record timestamp, 2 s before the wall clock").isGreaterThanOrEqualTo(2000));
+  }
 }

@@ -40,7 +40,7 @@ class CrashRecoveryIT {
       Path clientConfig = Files.writeString(dir.resolve("client.properties"), "session.timeout.ms=6000\n");
       String[] run = {"run", "--bootstrap-servers", kafka.broker.bootstrapServers(),
           "--schema-registry-url", kafka.registry.url(), "--data-dir", dir.resolve("app").toString(),
-          "--config", config.toString(), "--kafka-config", clientConfig.toString(), "--metrics-port", "0"};
+          "--config", config.toString(), "--kafka-config", clientConfig.toString(), "--metrics-port", "0", "--gateway-port", "0"};
 
       int committedBeforeKill;
       try (CodegenProcess first = CodegenProcess.start(dir.resolve("logs"), "first", run);
@@ -86,7 +86,7 @@ class CrashRecoveryIT {
       Path clientConfig = Files.writeString(dir.resolve("client.properties"), "session.timeout.ms=6000\n");
       String[] run = {"run", "--bootstrap-servers", kafka.broker.bootstrapServers(),
           "--schema-registry-url", kafka.registry.url(), "--data-dir", dir.resolve("app").toString(),
-          "--config", config.toString(), "--kafka-config", clientConfig.toString(), "--metrics-port", "0"};
+          "--config", config.toString(), "--kafka-config", clientConfig.toString(), "--metrics-port", "0", "--gateway-port", "0"};
       List<String> cancelled = new java.util.ArrayList<>();
       try (CodegenProcess first = CodegenProcess.start(dir.resolve("logs"), "first", run);
            KafkaConsumer<String, CodeGenResult> results = kafka.resultConsumer();

@@ -125,7 +125,7 @@ class EmbeddedCrashRecoveryIT {
     brokerPort = freePort();
     registryPort = freePort();
     return new String[] {"run", "--data-dir", dir.resolve("data").toString(), "--broker-port",
-        String.valueOf(brokerPort), "--registry-port", String.valueOf(registryPort), "--metrics-port", "0",
+        String.valueOf(brokerPort), "--registry-port", String.valueOf(registryPort), "--metrics-port", "0", "--gateway-port", "0",
         "--config", config.toString()};
   }
 

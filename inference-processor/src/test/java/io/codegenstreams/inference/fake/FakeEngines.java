@@ -46,9 +46,22 @@ public final class FakeEngines {
 
     /** Without waiting for readiness. */
     public static InferenceEngine create(FakeBackend fake, Map<String, Object> overrides) {
+        return create(fake, overrides, System::nanoTime);
+    }
+
+    /** With the schedulers' clock driven by the test. */
+    public static InferenceEngine start(FakeBackend fake, Map<String, Object> overrides, ManualClock clock)
+            throws Exception {
+        InferenceEngine engine = create(fake, overrides, clock);
+        engine.whenReady().get(30, TimeUnit.SECONDS);
+        return engine;
+    }
+
+    private static InferenceEngine create(FakeBackend fake, Map<String, Object> overrides,
+                                          java.util.function.LongSupplier clock) {
         Map<String, Object> m = base();
         m.putAll(overrides);
-        return InferenceEngines.create(new EngineConfig(m), List.of(fake));
+        return InferenceEngines.create(new EngineConfig(m), List.of(fake), clock);
     }
 
     public static GenerationRequest req(String prompt, Priority p, int maxNew) {

@@ -1,12 +1,8 @@
 package io.codegenstreams.topology.internals;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -19,16 +15,13 @@ final class FinishedResults {
   /** A result a housekeeping pass may look past before it stops: one that never shows must not hold up the rest. */
   private static final int SCAN_MISSES = 32;
 
-  /** {@code stored}: an entry of an earlier version that still sits in the in-flight index. */
-  private record Finished(long atMs, byte[] result, boolean stored) {}
+  private record Finished(long atMs, byte[] result) {}
 
   private final LinkedHashMap<String, Finished> byId = new LinkedHashMap<>();
-  private final List<Map.Entry<String, Finished>> restored = new ArrayList<>();
 
   /** Forgets everything: a task revived after an aborted transaction starts again from its committed stores. */
   void clear() {
     byId.clear();
-    restored.clear();
   }
 
   boolean isEmpty() {
@@ -42,28 +35,15 @@ final class FinishedResults {
   }
 
   void add(String id, long atMs, byte[] result) {
-    byId.put(id, new Finished(atMs, result, false));
-  }
-
-  /** A DONE in-flight entry written by an earlier version; call {@link #restored()} once all are added. */
-  void addStored(String id, long atMs, byte[] result) {
-    restored.add(Map.entry(id, new Finished(atMs, result, true)));
-  }
-
-  void restored() {
-    restored.sort(Comparator.comparingLong(e -> e.getValue().atMs()));
-    restored.forEach(e -> byId.put(e.getKey(), e.getValue()));
-    restored.clear();
+    byId.put(id, new Finished(atMs, result));
   }
 
   /**
    * Forgets the results {@code visible} (in the results store) or older than {@code retentionMs}. A task's results
    * reach its results store in the order they were emitted, so only the oldest are looked at: the pass stops after
    * a few still in flight instead of looking up every finished id again.
-   *
-   * @param deleteStored deletes the in-flight entry of an earlier version's result
    */
-  void forget(long nowMs, long retentionMs, Predicate<String> visible, Consumer<String> deleteStored) {
+  void forget(long nowMs, long retentionMs, Predicate<String> visible) {
     int stillInFlight = 0;
     for (Iterator<Map.Entry<String, Finished>> it = byId.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<String, Finished> e = it.next();
@@ -72,9 +52,6 @@ final class FinishedResults {
           return;
         }
         continue;
-      }
-      if (e.getValue().stored()) {
-        deleteStored.accept(e.getKey());
       }
       it.remove();
     }

@@ -5,32 +5,23 @@ import java.nio.ByteBuffer;
 
 /**
  * What the in-flight index knows of one request id: the lane and arrival time of its buffered copy (which locate
- * it in the lane's windowed store) and how many repeats of it arrived meanwhile. The entry is deleted when the
- * request finishes; DONE entries (with the result's wire bytes) were written by earlier versions and are still read.
+ * it in the lane's windowed store) and how many repeats of it arrived meanwhile (each gets a copy of the result).
+ * The entry is deleted, in the transaction that commits the result, when the request finishes.
  */
-record InflightEntry(State state, Priority lane, long arrivalMs, int duplicates, long doneAtMs, byte[] result) {
-
-  enum State { BUFFERED, DONE }
-
-  private static final byte VERSION = 1;
+record InflightEntry(Priority lane, long arrivalMs, int duplicates) {
+  private static final byte VERSION = 2;
 
   static InflightEntry buffered(Priority lane, long arrivalMs) {
-    return new InflightEntry(State.BUFFERED, lane, arrivalMs, 0, 0L, null);
+    return new InflightEntry(lane, arrivalMs, 0);
   }
 
   InflightEntry withDuplicate() {
-    return new InflightEntry(state, lane, arrivalMs, duplicates + 1, doneAtMs, result);
+    return new InflightEntry(lane, arrivalMs, duplicates + 1);
   }
 
   byte[] encode() {
-    int resultLength = result == null ? 0 : result.length;
-    ByteBuffer buffer = ByteBuffer.allocate(1 + 1 + 1 + 8 + 4 + 8 + 4 + resultLength);
-    buffer.put(VERSION).put((byte) state.ordinal()).put((byte) lane.ordinal())
-        .putLong(arrivalMs).putInt(duplicates).putLong(doneAtMs).putInt(resultLength);
-    if (result != null) {
-      buffer.put(result);
-    }
-    return buffer.array();
+    return ByteBuffer.allocate(1 + 1 + 8 + 4).put(VERSION).put((byte) lane.ordinal()).putLong(arrivalMs)
+        .putInt(duplicates).array();
   }
 
   static InflightEntry decode(byte[] bytes) {
@@ -39,17 +30,6 @@ record InflightEntry(State state, Priority lane, long arrivalMs, int duplicates,
     if (version != VERSION) {
       throw new IllegalStateException("in-flight index entry of unknown version " + version);
     }
-    State state = State.values()[buffer.get()];
-    Priority lane = Priority.values()[buffer.get()];
-    long arrival = buffer.getLong();
-    int duplicates = buffer.getInt();
-    long doneAt = buffer.getLong();
-    int length = buffer.getInt();
-    byte[] result = null;
-    if (length > 0) {
-      result = new byte[length];
-      buffer.get(result);
-    }
-    return new InflightEntry(state, lane, arrival, duplicates, doneAt, result);
+    return new InflightEntry(Priority.values()[buffer.get()], buffer.getLong(), buffer.getInt());
   }
 }

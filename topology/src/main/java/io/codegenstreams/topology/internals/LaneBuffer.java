@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -24,13 +25,16 @@ import org.apache.kafka.streams.state.WindowStore;
 final class LaneBuffer {
   private final LaneLimits limits;
   private final WindowStore<String, byte[]> store;
+  private final UnaryOperator<String> models;
   /** Not yet handed to the engine, by id, oldest first. */
   private final LinkedHashMap<String, Pending> waiting = new LinkedHashMap<>();
   private int buffered;
 
-  LaneBuffer(LaneLimits limits, WindowStore<String, byte[]> store) {
+  /** @param models resolves a request's model name (null: the default) to the declared model */
+  LaneBuffer(LaneLimits limits, WindowStore<String, byte[]> store, UnaryOperator<String> models) {
     this.limits = limits;
     this.store = store;
+    this.models = models;
   }
 
   LaneLimits limits() {
@@ -102,7 +106,11 @@ final class LaneBuffer {
       while (all.hasNext()) {
         KeyValue<Windowed<String>, byte[]> kv = all.next();
         if (kv.value != null) {
-          found.add(pending(decode.apply(kv.value), kv.key.window().start()));
+          CodeGenRequest request = decode.apply(kv.value);
+          if (request.getCreatedAt() == null || request.getCreatedAt().toEpochMilli() <= 0) {
+            request.setCreatedAt(java.time.Instant.ofEpochMilli(kv.key.window().start())); // its arrival
+          }
+          found.add(pending(request, kv.key.window().start()));
         }
       }
     }
@@ -120,7 +128,7 @@ final class LaneBuffer {
         ? "waited " + limits.maxWaitMs() + " ms in the " + limits.lane() + " lane without reaching the engine ("
             + TopologyConfig.laneMaxWaitMs(limits.lane()) + ")"
         : "deadline passed while waiting in the " + limits.lane() + " lane";
-    return new Pending(request.getRequestId(), limits.lane(), arrivalMs, deadline, Math.min(maxWaitEnd, deadline), reason,
-        request);
+    return new Pending(request.getRequestId(), models.apply(request.getModel()), limits.lane(), arrivalMs, deadline,
+        Math.min(maxWaitEnd, deadline), reason, request);
   }
 }

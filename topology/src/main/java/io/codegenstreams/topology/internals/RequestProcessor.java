@@ -20,15 +20,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.TimestampedKeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * The heart of the pipeline, one instance per task: decode (or dead-letter), validate (or reject), answer repeats
@@ -60,9 +55,8 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
   private Serializer<CodeGenResult> resultSerializer;
   private Deserializer<CodeGenResult> resultDeserializer;
   private final Map<Priority, LaneBuffer> lanes = new EnumMap<>(Priority.class);
-  private KeyValueStore<String, byte[]> inflight;
+  private Idempotency ids;
   private EarlyCancels earlyCancels;
-  private TimestampedKeyValueStore<String, byte[]> results;
   private EngineDispatcher dispatcher;
   private Ticker ticker;
   /** Results forwarded since this task last asked for a commit, and whether a request arrived since the last tick. */
@@ -70,8 +64,6 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
   private boolean requestsSinceTick;
   /** Whether the last request was processed within {@link #CAUGHT_UP_MS} of its record timestamp (no backlog). */
   private boolean caughtUp = true;
-  /** Finished ids, oldest first, with when they finished: forgotten once their result is in the results store. */
-  private final FinishedResults done = new FinishedResults();
   private long lastHousekeepingMs;
 
   public RequestProcessor(TopologyConfig config, PipelineTopics topics, InferenceEngine engine, ModelCatalog models,
@@ -87,16 +79,16 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
   @Override
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
-    done.clear(); // a task revived after an aborted transaction starts again from its committed stores
     this.decoder = new RequestDecoder(topics.requestSerde().deserializer());
     this.validator = new RequestValidator(config, models);
     this.resultSerializer = topics.results().valueSerde().serializer();
     this.resultDeserializer = topics.results().valueSerde().deserializer();
     for (Priority lane : Priority.values()) {
-      lanes.put(lane, new LaneBuffer(config.lane(lane), context.getStateStore(StoreNames.lane(lane))));
+      lanes.put(lane, new LaneBuffer(config.lane(lane), context.getStateStore(StoreNames.lane(lane)), models::resolve));
     }
-    inflight = context.getStateStore(StoreNames.INFLIGHT_STORE);
-    results = context.getStateStore(StoreNames.RESULTS_STORE);
+    // a task revived after an aborted transaction starts again from its committed stores
+    ids = new Idempotency(context.getStateStore(StoreNames.INFLIGHT_STORE), context.getStateStore(StoreNames.RESULTS_STORE),
+        config.getLong(TopologyConfig.COMPLETED_RETENTION_MS));
     earlyCancels = new EarlyCancels(context.getStateStore(StoreNames.CANCELS_STORE),
         config.getLong(TopologyConfig.CANCEL_RETENTION_MS), config.getInt(TopologyConfig.CANCEL_MAX_REMEMBERED));
     dispatcher = new EngineDispatcher(engine);
@@ -112,7 +104,7 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
   private void schedule() {
     if (busy() || resultsUncommitted) {
       ticker.every(config.getLong(TopologyConfig.DISPATCH_INTERVAL_MS));
-    } else if (!done.isEmpty() || !earlyCancels.isEmpty()) {
+    } else if (ids.holdsFinished() || !earlyCancels.isEmpty()) {
       ticker.every(HOUSEKEEPING_INTERVAL_MS);
     } else {
       ticker.stop();
@@ -131,21 +123,11 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
     return false;
   }
 
-  /** After a restart or rebalance: everything buffered and not finished runs (again); finished ones are remembered. */
+  /** After a restart or rebalance: everything buffered runs (again); finished ids are in the results store. */
   private void restore() {
     String requestsTopic = topics.requestsRaw().name();
     var deserializer = topics.requestSerde().deserializer();
     lanes.values().forEach(lane -> lane.restore(bytes -> deserializer.deserialize(requestsTopic, bytes)));
-    try (KeyValueIterator<String, byte[]> all = inflight.all()) {
-      while (all.hasNext()) {
-        KeyValue<String, byte[]> kv = all.next();
-        InflightEntry entry = InflightEntry.decode(kv.value);
-        if (entry.state() == InflightEntry.State.DONE) {
-          done.addStored(kv.key, entry.doneAtMs(), entry.result());
-        }
-      }
-    }
-    done.restored();
   }
 
   @Override
@@ -166,36 +148,42 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
       return;
     }
     CodeGenRequest request = decoded.request();
+    if (request.getCreatedAt() == null || request.getCreatedAt().toEpochMilli() <= 0) {
+      request.setCreatedAt(Instant.ofEpochMilli(record.timestamp())); // unset: the record timestamp stands in
+    }
+    Priority laneName = request.getPriority();
     Optional<RequestValidator.Problem> problem = validator.problem(decoded.key(), request, now);
-    String id = request.getRequestId() == null || request.getRequestId().isBlank() ? decoded.key() : request.getRequestId();
     if (problem.isPresent()) {
-      emit(request.getPriority(), Results.rejected(id, request, models.resolve(request.getModel()),
-          problem.get().reason(), problem.get().message(), now), now);
-      listener.onRejected(request.getPriority(), "invalid");
+      String answerId = request.getRequestId() == null || request.getRequestId().isBlank()
+          ? decoded.key() : request.getRequestId();
+      emit(laneName, Results.rejected(answerId, request, models.resolve(request.getModel()), problem.get().reason(),
+          problem.get().message(), now), now);
+      listener.onRejected(laneName, "invalid");
       return;
     }
-    if (answerRepeat(request, now)) {
+    String id = request.getRequestId(); // valid: equal to the record key
+    if (answerRepeat(id, laneName, now)) {
       return;
     }
     if (earlyCancels.take(id, now)) {
-      emit(request.getPriority(), Results.cancelled(request, models.resolve(request.getModel()),
+      emit(laneName, Results.cancelled(request, models.resolve(request.getModel()),
           "cancelled before the request arrived", now, now), now);
       listener.onCancel(CancelOutcome.ANSWERED_EARLY);
       schedule();
       return;
     }
     supersede(request, now);
-    LaneBuffer lane = lanes.get(request.getPriority());
+    LaneBuffer lane = lanes.get(laneName);
     if (lane.full()) {
-      emit(request.getPriority(), Results.rejected(id, request, models.resolve(request.getModel()),
-          RejectionReason.OVERLOADED, "the " + request.getPriority() + " lane is full (" + lane.limits().maxPending() + " buffered, "
-              + TopologyConfig.laneMaxPending(request.getPriority()) + "): the pipeline is overloaded, retry later", now), now);
-      listener.onRejected(request.getPriority(), "overloaded");
+      emit(laneName, Results.rejected(id, request, models.resolve(request.getModel()), RejectionReason.OVERLOADED,
+          "the " + laneName + " lane is full (" + lane.limits().maxPending() + " buffered, "
+              + TopologyConfig.laneMaxPending(laneName) + "): the pipeline is overloaded, retry later", now), now);
+      listener.onRejected(laneName, "overloaded");
       return;
     }
     lane.add(request, record.value(), now);
-    inflight.put(id, InflightEntry.buffered(request.getPriority(), now).encode());
-    listener.onBuffered(request.getPriority());
+    ids.buffered(id, laneName, now);
+    listener.onBuffered(laneName);
     dispatch(now);
     schedule();
   }
@@ -206,10 +194,9 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
       listener.onCancel(CancelOutcome.INVALID);
       return;
     }
-    byte[] entryBytes = inflight.get(id);
-    if (entryBytes == null) {
-      ValueAndTimestamp<byte[]> stored = results.get(id);
-      if (done.get(id) != null || (stored != null && stored.value() != null)) {
+    Priority lane = ids.laneInFlight(id);
+    if (lane == null) {
+      if (ids.result(id) != null) {
         listener.onCancel(CancelOutcome.FINISHED);
       } else {
         listener.onCancel(earlyCancels.remember(id, now) ? CancelOutcome.EARLY : CancelOutcome.DROPPED);
@@ -220,12 +207,12 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
       listener.onCancel(CancelOutcome.RUNNING); // its CANCELLED completion is forwarded by finish()
       return;
     }
-    Pending waiting = lanes.get(InflightEntry.decode(entryBytes).lane()).takeWaiting(id);
+    Pending waiting = lanes.get(lane).takeWaiting(id);
     if (waiting == null) {
       listener.onCancel(CancelOutcome.FINISHED); // finished in the engine, result not forwarded yet: it stands
       return;
     }
-    finishWithout(waiting, Results.cancelled(waiting.request(), models.resolve(waiting.request().getModel()),
+    finishWithout(waiting, Results.cancelled(waiting.request(), waiting.model(),
         "cancelled while waiting in the " + waiting.lane() + " lane", waiting.arrivalMs(), now), now);
     listener.onCancel(CancelOutcome.BUFFERED);
   }
@@ -240,29 +227,19 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
     }
   }
 
-  /** A request id seen before: attach it to the running first copy, or answer it from the stored result. */
-  private boolean answerRepeat(CodeGenRequest request, long now) {
-    String id = request.getRequestId();
-    byte[] finished = done.get(id);
-    if (finished != null) {
-      emit(request.getPriority(), Results.cached(decodeResult(finished)), now);
-      listener.onIdempotencyHit(false);
-      return true;
-    }
-    byte[] entryBytes = inflight.get(id);
-    if (entryBytes != null) {
-      // BUFFERED: an earlier version's DONE entries were moved to `done` by restore() and answered above
-      inflight.put(id, InflightEntry.decode(entryBytes).withDuplicate().encode());
+  /** A request id seen before: attach it to the running first copy, or answer it from its stored result. */
+  private boolean answerRepeat(String id, Priority lane, long now) {
+    if (ids.attachRepeat(id)) {
       listener.onIdempotencyHit(true);
       return true;
     }
-    ValueAndTimestamp<byte[]> stored = results.get(id);
-    if (stored != null && stored.value() != null) {
-      emit(request.getPriority(), Results.cached(decodeResult(stored.value())), now);
-      listener.onIdempotencyHit(false);
-      return true;
+    byte[] stored = ids.result(id);
+    if (stored == null) {
+      return false;
     }
-    return false;
+    emit(lane, Results.cached(decodeResult(stored)), now);
+    listener.onIdempotencyHit(false);
+    return true;
   }
 
   private void tick(long now) {
@@ -270,10 +247,10 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
     if (now - lastHousekeepingMs >= HOUSEKEEPING_INTERVAL_MS) {
       lastHousekeepingMs = now;
       for (LaneBuffer lane : lanes.values()) {
-        lane.expire(now, p -> finishWithout(p, Results.timedOut(p.request(), models.resolve(p.request().getModel()),
-            p.expiryReason(), p.arrivalMs(), now), now));
+        lane.expire(now, p -> finishWithout(p, Results.timedOut(p.request(), p.model(), p.expiryReason(),
+            p.arrivalMs(), now), now));
       }
-      forgetVisibleResults(now);
+      ids.forgetVisible(now);
       earlyCancels.expire(now);
     }
     dispatch(now);
@@ -304,8 +281,7 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
       for (Pending p; (p = lane.peek()) != null; ) {
         if (now >= p.expiresAtMs()) {
           lane.poll();
-          finishWithout(p, Results.timedOut(p.request(), models.resolve(p.request().getModel()), p.expiryReason(),
-              p.arrivalMs(), now), now);
+          finishWithout(p, Results.timedOut(p.request(), p.model(), p.expiryReason(), p.arrivalMs(), now), now);
           continue;
         }
         EngineDispatcher.Outcome outcome;
@@ -313,8 +289,8 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
           outcome = dispatcher.submit(p, toEngine(p), streamOf(p), now);
         } catch (InferenceException | IllegalArgumentException refused) {
           lane.poll();
-          finishWithout(p, Results.failed(p.request(), models.resolve(p.request().getModel()),
-              "the engine refused the request: " + refused.getMessage(), p.arrivalMs(), now), now);
+          finishWithout(p, Results.failed(p.request(), p.model(), "the engine refused the request: "
+              + refused.getMessage(), p.arrivalMs(), now), now);
           continue;
         }
         if (outcome != EngineDispatcher.Outcome.ACCEPTED) {
@@ -338,7 +314,7 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
 
   private GenerationRequest toEngine(Pending p) {
     CodeGenRequest r = p.request();
-    return new GenerationRequest(r.getRequestId(), r.getPrompt(), models.resolve(r.getModel()),
+    return new GenerationRequest(p.id(), r.getPrompt(), p.model(),
         io.codegenstreams.inference.Priority.valueOf(r.getPriority().name()), r.getMaxNewTokens(), r.getTemperature(),
         r.getTopK(), r.getStop(), r.getSeed(), Instant.ofEpochMilli(p.deadlineMs()), r.getSuffix());
   }
@@ -346,9 +322,9 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
   private void finish(long now) {
     for (EngineDispatcher.Finished f : dispatcher.drain()) {
       Pending p = f.pending();
-      String model = models.resolve(p.request().getModel());
       CodeGenResult result = f.error() != null
-          ? Results.failed(p.request(), model, "inference failed: " + DeadLetters.reason(f.error()), p.arrivalMs(), now)
+          ? Results.failed(p.request(), p.model(), "inference failed: " + DeadLetters.reason(f.error()), p.arrivalMs(),
+              now)
           : Results.fromCompletion(p.request(), f.completion(), f.dispatchedAtMs() - p.arrivalMs(), now);
       finishWithout(p, result, now);
     }
@@ -356,21 +332,12 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
 
   /** Emits a buffered request's result (and one cached copy per repeat that arrived meanwhile) and unbuffers it. */
   private void finishWithout(Pending p, CodeGenResult result, long now) {
-    byte[] entryBytes = inflight.get(p.id());
-    InflightEntry entry = entryBytes == null ? InflightEntry.buffered(p.lane(), p.arrivalMs()) : InflightEntry.decode(entryBytes);
     byte[] resultBytes = emit(p.lane(), result, now);
-    for (int i = 0; i < entry.duplicates(); i++) {
+    int repeats = ids.finished(p.id(), now, resultBytes);
+    for (int i = 0; i < repeats; i++) {
       emit(p.lane(), Results.cached(result), now);
     }
     lanes.get(p.lane()).remove(p.id(), p.arrivalMs());
-    inflight.delete(p.id());
-    done.add(p.id(), now, resultBytes);
-  }
-
-  /** Finished results are kept until the results store shows them (or for completed.retention.ms). */
-  private void forgetVisibleResults(long now) {
-    done.forget(now, config.getLong(TopologyConfig.COMPLETED_RETENTION_MS), id -> results.get(id) != null,
-        inflight::delete);
   }
 
   /** Forwards a result to the results topic and returns its wire bytes (serialized once, here). */

@@ -3,9 +3,7 @@ package io.codegenstreams.topology.internals;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -14,14 +12,13 @@ class FinishedResultsTest {
 
   private final FinishedResults finished = new FinishedResults();
   private final Set<String> visible = new HashSet<>();
-  private final List<String> deletedStored = new ArrayList<>();
 
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
   private void forget(long nowMs) {
-    finished.forget(nowMs, RETENTION_MS, visible::contains, deletedStored::add);
+    finished.forget(nowMs, RETENTION_MS, visible::contains);
   }
 
   @Test
@@ -61,26 +58,10 @@ class FinishedResultsTest {
   }
 
   @Test
-  void shouldDeleteAnEarlierVersionsInFlightEntryWhenItsStoredResultIsForgotten() {
-    finished.addStored("old", 5, bytes("O"));
-    finished.addStored("older", 2, bytes("P"));
-    finished.restored();
-    finished.add("new", 6, bytes("N"));
-    visible.addAll(Set.of("old", "older", "new"));
-
-    assertThat(finished.get("older")).isEqualTo(bytes("P"));
-    forget(10);
-
-    assertThat(deletedStored).containsExactly("older", "old");
-    assertThat(finished.isEmpty()).isTrue();
-  }
-
-  @Test
   void shouldForgetEverythingWhenCleared() {
     finished.add("a", 0, bytes("A"));
-    finished.addStored("b", 0, bytes("B"));
+    finished.add("b", 0, bytes("B"));
     finished.clear();
-    finished.restored();
 
     assertThat(finished.isEmpty()).isTrue();
     assertThat(finished.get("a")).isNull();

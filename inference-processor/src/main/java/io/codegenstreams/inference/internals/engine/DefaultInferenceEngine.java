@@ -30,10 +30,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongSupplier;
 
 /** Wires the cache, the per-model schedulers, the pools and the listeners behind {@link InferenceEngine}. */
 public final class DefaultInferenceEngine implements InferenceEngine {
     private final EngineConfig config;
+    private final LongSupplier clock;
     private final String defaultModel;
     private final Listeners listeners = new Listeners();
     private final Counters counters = new Counters();
@@ -46,6 +48,12 @@ public final class DefaultInferenceEngine implements InferenceEngine {
     private volatile boolean closed;
 
     public DefaultInferenceEngine(EngineConfig config, List<BackendProvider> providers) {
+        this(config, providers, System::nanoTime);
+    }
+
+    /** @param clock the schedulers' time in nanoseconds: {@code System::nanoTime}, or a clock a test advances */
+    public DefaultInferenceEngine(EngineConfig config, List<BackendProvider> providers, LongSupplier clock) {
+        this.clock = clock;
         this.config = config;
         this.defaultModel = config.getString(EngineConfig.DEFAULT_MODEL);
         BackendRegistry registry = new BackendRegistry(config, providers); // fails fast on an unavailable engine
@@ -58,7 +66,7 @@ public final class DefaultInferenceEngine implements InferenceEngine {
         });
         Finisher finisher = new Finisher(pool, listeners, counters);
         this.cache = new ModelCache(config, registry, listeners, counters,
-                name -> new ModelScheduler(name, config, finisher, listeners, counters, watchdog));
+                name -> new ModelScheduler(name, config, finisher, listeners, counters, watchdog, clock));
         List<CompletableFuture<Void>> startup = new ArrayList<>();
         startup.add(cache.ensureLoading(defaultModel).ready);
         for (String m : config.getList(EngineConfig.PRELOAD_MODELS)) {
@@ -82,7 +90,7 @@ public final class DefaultInferenceEngine implements InferenceEngine {
             throw new UnknownModelException("model " + model + " is not declared in '" + EngineConfig.MODELS + "' "
                     + config.models().keySet());
         }
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         CompletableFuture<Completion> future = new CompletableFuture<>();
         ModelCache.Entry entry;
         try {

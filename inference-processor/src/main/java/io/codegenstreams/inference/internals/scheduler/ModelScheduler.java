@@ -25,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * The one scheduler of one model: bounded priority lanes in front of a single decode thread that runs the batch.
@@ -56,6 +57,7 @@ public final class ModelScheduler {
     private static final String CANCELLED = "cancelled";
 
     private final String model;
+    private final LongSupplier clock;
     private final boolean staticMode;
     private final long kvBudget;
     private final long stepTimeoutMillis;
@@ -93,6 +95,13 @@ public final class ModelScheduler {
 
     public ModelScheduler(String model, EngineConfig config, Finisher finisher, Listeners listeners, Counters counters,
                           ScheduledExecutorService watchdog) {
+        this(model, config, finisher, listeners, counters, watchdog, System::nanoTime);
+    }
+
+    /** @param clock the scheduler's time in nanoseconds (aging, waits, deadlines, step times); tests drive it */
+    public ModelScheduler(String model, EngineConfig config, Finisher finisher, Listeners listeners, Counters counters,
+                          ScheduledExecutorService watchdog, LongSupplier clock) {
+        this.clock = clock;
         this.model = model;
         this.staticMode = config.isStaticBatching();
         this.kvBudget = config.getLong(EngineConfig.KV_BUDGET_BYTES);
@@ -111,7 +120,7 @@ public final class ModelScheduler {
                 config.getInt(EngineConfig.QUEUE_CAPACITY_NORMAL), config.getInt(EngineConfig.QUEUE_CAPACITY_LOW),
                 config.getLong(EngineConfig.PRIORITY_AGING_MS));
         // no LOW join and no HIGH run within an aging period yet: nothing is held back at start
-        this.lastLowJoinNanos = System.nanoTime() - queues.agingNanos();
+        this.lastLowJoinNanos = clock.getAsLong() - queues.agingNanos();
         this.highRunStartNanos = lastLowJoinNanos;
     }
 
@@ -162,12 +171,12 @@ public final class ModelScheduler {
             if (closed || s.cancelRequested) {
                 queues.release(s.priority());
                 finisher.finish(s, closed ? CompletionStatus.FAILED : CompletionStatus.CANCELLED, null,
-                        closed ? "engine closed" : CANCELLED, 0, version, System.nanoTime());
+                        closed ? "engine closed" : CANCELLED, 0, version, clock.getAsLong());
                 return;
             }
             queues.add(s);
             lowShare += LOW_SHARE_ALPHA * ((s.priority() == Priority.LOW ? 1 : 0) - lowShare);
-            policy.onArrival(System.nanoTime());
+            policy.onArrival(clock.getAsLong());
             work.signal();
         } finally {
             lock.unlock();
@@ -189,7 +198,7 @@ public final class ModelScheduler {
             lock.unlock();
         }
         if (wasWaiting) {
-            finisher.finish(s, CompletionStatus.CANCELLED, null, CANCELLED, 0, version, System.nanoTime());
+            finisher.finish(s, CompletionStatus.CANCELLED, null, CANCELLED, 0, version, clock.getAsLong());
         }
     }
 
@@ -223,7 +232,7 @@ public final class ModelScheduler {
         } finally {
             lock.unlock();
         }
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         waiting.forEach(s -> finisher.finish(s, CompletionStatus.FAILED, null, reason, 0, version, now));
     }
 
@@ -319,7 +328,7 @@ public final class ModelScheduler {
                     if (closed) {
                         return;
                     }
-                    long now = System.nanoTime();
+                    long now = clock.getAsLong();
                     expired = queues.removeExpired(now);
                     expired.addAll(dropCancelled());
                     boolean admitted = admit(now); // also when rows just left: their slots are taken at once
@@ -330,7 +339,7 @@ public final class ModelScheduler {
                 } finally {
                     lock.unlock();
                 }
-                long now = System.nanoTime();
+                long now = clock.getAsLong();
                 for (Sequence s : expired) {
                     if (s.cancelRequested) {
                         finisher.finish(s, CompletionStatus.CANCELLED, null, CANCELLED, 0, version, now);
@@ -550,7 +559,7 @@ public final class ModelScheduler {
     private void step() {
         List<Sequence> rows = new ArrayList<>(active);
         int prefill = 0;
-        long start = System.nanoTime();
+        long start = clock.getAsLong();
         for (Sequence s : rows) {
             if (s.firstStepNanos == 0) {
                 s.firstStepNanos = start;
@@ -559,7 +568,7 @@ public final class ModelScheduler {
             s.maxBatch = Math.max(s.maxBatch, rows.size());
         }
         StepRunner.Result result = runner.run(rows);
-        long end = System.nanoTime();
+        long end = clock.getAsLong();
         int produced = 0;
         List<Sequence> done = new ArrayList<>();
         List<Runnable> completions = new ArrayList<>();
