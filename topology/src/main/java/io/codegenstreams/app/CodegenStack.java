@@ -12,6 +12,7 @@ import io.codegenstreams.inference.InferenceEngines;
 import io.codegenstreams.topology.CodegenPipeline;
 import io.codegenstreams.topology.CodegenTopics;
 import io.codegenstreams.topology.ModelCatalog;
+import io.codegenstreams.topology.TopicCheck;
 import io.codegenstreams.topology.TopologyConfig;
 import io.codegenstreams.topology.metrics.CodegenMetrics;
 import io.codegenstreams.topology.metrics.MetricsServer;
@@ -95,6 +96,9 @@ public final class CodegenStack implements AutoCloseable {
       topics = CodegenTopics.specs(topologyConfig, settings.partitions(),
           Duration.ofMillis(topologyConfig.getLong(TopologyConfig.IDEMPOTENCY_WINDOW_MS)));
       TopicCreator.ensure(adminProperties(), topics);
+      try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(adminProperties())) {
+        TopicCheck.verify(admin, topologyConfig);
+      }
       SchemaBootstrap.registerContracts(schemaRegistryUrl, clientProperties, topologyConfig);
       startPipeline(topologyConfig, settings);
       if (settings.gateway() != null) {

@@ -509,4 +509,26 @@ class CodegenTopologyTest {
     assertThat(drainResults()).singleElement().satisfies(r ->
         assertThat(r.getEndToEndMs()).as("from the record timestamp, 2 s before the wall clock").isGreaterThanOrEqualTo(2000));
   }
+
+  @Test
+  void shouldRejectTemperaturesOutOfRangeAndPromptsThatWereNotUtf8WhenTheyArrive() {
+    start();
+    float[] bad = {Float.NaN, Float.POSITIVE_INFINITY, -1f, 1e30f};
+    for (int i = 0; i < bad.length; i++) {
+      send(request("t" + i).setTemperature(bad[i]).build());
+    }
+    send(request("utf8").setPrompt("int x = \uFFFD;").build()); // what Avro makes of malformed UTF-8
+    send(request("hot-but-fine").setTemperature(2f).build());
+    tick();
+
+    Map<String, CodeGenResult> byId = new HashMap<>();
+    drainResults().forEach(r -> byId.put(r.getRequestId(), r));
+    for (int i = 0; i < bad.length; i++) {
+      assertThat(byId.get("t" + i).getStatus()).as("temperature %s", bad[i]).isEqualTo(ResultStatus.REJECTED);
+      assertThat(byId.get("t" + i).getError()).contains("temperature");
+    }
+    assertThat(byId.get("utf8").getStatus()).isEqualTo(ResultStatus.REJECTED);
+    assertThat(byId.get("utf8").getError()).contains("UTF-8");
+    assertThat(byId.get("hot-but-fine").getStatus()).isEqualTo(ResultStatus.OK);
+  }
 }

@@ -30,7 +30,7 @@ public final class KafkaFixture implements AutoCloseable {
     broker = new EmbeddedKafkaBroker(dir, 0).start();
     registry = new EmbeddedSchemaRegistry(broker.bootstrapServers(), 0, "registry port").start();
     TopicCreator.ensure(Map.<String, Object>of("bootstrap.servers", broker.bootstrapServers()),
-        CodegenTopics.specs(TopologyConfig.defaults(), partitions, Duration.ofHours(1)));
+        CodegenTopics.specs(TopologyConfig.defaults(), partitions, CodegenTopics.DEFAULT_IDEMPOTENCY_WINDOW));
     try (RestSchemaRegistryClient client = new RestSchemaRegistryClient(serdeConfig())) {
       client.register(CodegenTopics.REQUESTS + "-value", CodeGenRequest.getClassSchema());
       client.register(CodegenTopics.RESULTS + "-value", CodeGenResult.getClassSchema());

@@ -64,10 +64,13 @@ final class GatewayBenchmark {
       PointResult flood = ctx.run(label + " saturation (in-process)", 0, burst, new InProcessSink(engine),
           ctx.patientSettings(Duration.ofMinutes(10)), meter);
       double saturation = Double.isNaN(flood.steadyQps()) ? flood.achievedQps() : flood.steadyQps();
+      // the flood leaves the engine's adaptive batching tuned to a backlog: settle it before either sweep
+      ctx.warmUp(label + " after the flood", workload, ctx.kafka);
 
       SweepSearch.Outcome<PointResult> direct = sweep(label, "direct", ctx.kafka, 0.5 * saturation,
           1.1 * saturation, saturation, target, meter, workload);
       // the same search both ways (start, bounds, budget), so neither is favoured by where it began
+      ctx.warmUp(label + " before the gateway sweep", workload, http);
       SweepSearch.Outcome<PointResult> viaGateway = sweep(label, "gateway", http, 0.5 * saturation,
           1.1 * saturation, saturation, target, meter, workload);
 

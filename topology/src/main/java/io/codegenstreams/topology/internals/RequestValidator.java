@@ -11,6 +11,8 @@ import java.util.Optional;
 final class RequestValidator {
   /** Most ids a request may supersede (the schema's doc says so too). */
   static final int MAX_SUPERSEDES = 16;
+  /** Hotter than this is noise: every token equally likely. */
+  static final float MAX_TEMPERATURE = 100f;
   private final int promptMaxBytes;
   private final int maxNewTokensMax;
   private final ModelCatalog models;
@@ -39,6 +41,10 @@ final class RequestValidator {
     if (r.getPrompt() == null || r.getPrompt().isEmpty()) {
       return invalid("prompt is empty: there is nothing to complete");
     }
+    // Avro decodes malformed UTF-8 to U+FFFD instead of failing: such a prompt would run on text the client never sent
+    if (r.getPrompt().indexOf('\uFFFD') >= 0 || (r.getSuffix() != null && r.getSuffix().indexOf('\uFFFD') >= 0)) {
+      return invalid("prompt or suffix is not valid UTF-8 (or holds U+FFFD): send the text as UTF-8");
+    }
     int promptBytes = r.getPrompt().getBytes(StandardCharsets.UTF_8).length
         + (r.getSuffix() == null ? 0 : r.getSuffix().getBytes(StandardCharsets.UTF_8).length);
     if (promptBytes > promptMaxBytes) {
@@ -55,8 +61,8 @@ final class RequestValidator {
       return invalid("max_new_tokens " + r.getMaxNewTokens() + " is out of range 1.." + maxNewTokensMax
           + " (" + TopologyConfig.MAX_NEW_TOKENS_MAX + ")");
     }
-    if (!(r.getTemperature() >= 0f) || Float.isInfinite(r.getTemperature())) {
-      return invalid("temperature " + r.getTemperature() + " must be a finite number >= 0 (0 = greedy)");
+    if (!(r.getTemperature() >= 0f) || r.getTemperature() > MAX_TEMPERATURE) {
+      return invalid("temperature " + r.getTemperature() + " must be a number from 0 (greedy) to " + MAX_TEMPERATURE);
     }
     if (r.getTopK() < 0) {
       return invalid("top_k " + r.getTopK() + " must be >= 0 (0 = no top-k filter)");
