@@ -1,10 +1,10 @@
 package io.codegenstreams.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.codegenstreams.embedded.NodeTools;
 import io.codegenstreams.inference.Completion;
 import io.codegenstreams.inference.EngineConfig;
 import io.codegenstreams.inference.EngineListener;
@@ -20,7 +20,6 @@ import io.codegenstreams.topology.ModelCatalog;
 import io.codegenstreams.topology.PipelineCounters;
 import io.codegenstreams.topology.SteppedBackend;
 import io.codegenstreams.inference.internals.ort.OrtBackendProvider;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,11 +59,7 @@ class GatewayIT {
 
   @BeforeAll
   static void start() throws Exception {
-    requireTool("node", "--version");
-    requireTool("npm", "--version");
-    if (!Files.isDirectory(CLIENT.resolve("node_modules/openai"))) {
-      run(List.of("npm", "ci", "--no-audit", "--no-fund"), 300);
-    }
+    NodeTools.requireProject(CLIENT, "openai");
     kafka = new KafkaFixture(dir.resolve("kafka"), 4);
     Map<String, Object> settings = Map.of(EngineConfig.ENGINE, SteppedBackend.NAME, EngineConfig.MODELS,
         "java-coder-tiny", EngineConfig.DEFAULT_MODEL, "java-coder-tiny", EngineConfig.WARMUP_BATCH_SIZES, "1",
@@ -248,35 +243,7 @@ class GatewayIT {
     }
   }
 
-  private static void requireTool(String... command) {
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        fail(command[0] + " is on the PATH but '" + String.join(" ", command) + "' failed");
-      }
-    } catch (IOException e) {
-      fail("'" + command[0] + "' was not found on the PATH. This test needs Node.js 20+ and npm (CI installs"
-          + " them); install them to run it locally.", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      fail("interrupted", e);
-    }
-  }
-
   private static String run(List<String> command, int timeoutSeconds) throws Exception {
-    Path log = Files.createTempFile("openai", ".log");
-    Process process = new ProcessBuilder(command).directory(CLIENT.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
-    boolean finished = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
-    String output = Files.readString(log, StandardCharsets.UTF_8);
-    Files.deleteIfExists(log);
-    if (!finished) {
-      process.destroyForcibly();
-      fail(String.join(" ", command) + " did not finish within " + timeoutSeconds + " s:\n" + output);
-    }
-    if (process.exitValue() != 0) {
-      fail(String.join(" ", command) + " exited with " + process.exitValue() + ":\n" + output);
-    }
-    return output;
+    return NodeTools.run(CLIENT, command, timeoutSeconds);
   }
 }

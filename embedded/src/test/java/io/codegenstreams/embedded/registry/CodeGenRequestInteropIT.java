@@ -1,25 +1,22 @@
 package io.codegenstreams.embedded.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.codegenstreams.embedded.EmbeddedKafkaBroker;
+import io.codegenstreams.embedded.NodeTools;
 import io.codegenstreams.schemas.CodeGenRequest;
 import io.codegenstreams.schemas.Priority;
 import io.codegenstreams.serde.AvroSerdeConfig;
 import io.codegenstreams.serde.SpecificAvroDeserializer;
 import io.codegenstreams.serde.SpecificAvroSerializer;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,11 +37,7 @@ class CodeGenRequestInteropIT {
 
   @Test
   void shouldDecodeTheSameFieldsInNodeAndJavaWhenEitherSideWroteTheBytes() throws Exception {
-    requireTool("node", "--version");
-    requireTool("npm", "--version");
-    if (!Files.isDirectory(PROJECT.resolve("node_modules/@kafkajs/confluent-schema-registry"))) {
-      run(List.of("npm", "ci", "--no-audit", "--no-fund"), 300);
-    }
+    NodeTools.requireProject(PROJECT, "@kafkajs/confluent-schema-registry");
     try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, 0).start();
          EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(broker.bootstrapServers(), 0, "x").start()) {
       Map<String, Object> configs = Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registry.url(),
@@ -63,7 +56,7 @@ class CodeGenRequestInteropIT {
       // Pretty-printed on purpose: the registry must recognise the same schema in another layout.
       Files.writeString(schemaFile, JSON.readTree(CodeGenRequest.getClassSchema().toString()).toPrettyString());
       Path out = dataDir.resolve("interop-result.json");
-      run(List.of("node", "interop.js", registry.url(), schemaFile.toString(), SUBJECT,
+      NodeTools.run(PROJECT, List.of("node", "interop.js", registry.url(), schemaFile.toString(), SUBJECT,
           HexFormat.of().formatHex(javaBytes), out.toString()), 120);
       JsonNode result = JSON.readTree(Files.readString(out));
 
@@ -103,37 +96,6 @@ class CodeGenRequestInteropIT {
         assertThat(fromNode.getCreatedAt()).isEqualTo(Instant.ofEpochMilli(1700000000000L));
         assertThat(fromNode.getMetadata()).containsEntry("editor", "vim");
       }
-    }
-  }
-
-  private static void requireTool(String... command) {
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        fail(command[0] + " is on the PATH but '" + String.join(" ", command) + "' failed");
-      }
-    } catch (IOException e) {
-      fail("'" + command[0] + "' was not found on the PATH. This interop test needs Node.js 20+ and npm "
-          + "(CI installs them); install them to run it locally.", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      fail("interrupted", e);
-    }
-  }
-
-  private static void run(List<String> command, int timeoutSeconds) throws Exception {
-    Path log = Files.createTempFile("interop", ".log");
-    Process process = new ProcessBuilder(command).directory(PROJECT.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
-    boolean finished = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
-    String output = Files.readString(log, StandardCharsets.UTF_8);
-    Files.deleteIfExists(log);
-    if (!finished) {
-      process.destroyForcibly();
-      fail(String.join(" ", command) + " did not finish within " + timeoutSeconds + " s:\n" + output);
-    }
-    if (process.exitValue() != 0) {
-      fail(String.join(" ", command) + " exited with " + process.exitValue() + ":\n" + output);
     }
   }
 }
