@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs Prometheus' {@code promtool} (Debian package {@code prometheus}; CI installs it). */
+/**
+ * Runs Prometheus' {@code promtool} (Debian package {@code prometheus}; CI installs it). Without it, the test that
+ * needs it is skipped with the reason.
+ */
 final class Promtool {
   record Result(int exitCode, String output) {}
 
@@ -21,8 +24,10 @@ final class Promtool {
     try {
       process = new ProcessBuilder(command).redirectErrorStream(true).start();
     } catch (IOException e) {
-      throw new AssertionError("promtool is not installed: install Debian's 'prometheus' package"
-          + " (apt-get install prometheus), which ships /usr/bin/promtool; .ci/run does this", e);
+      // skipped, not failed, on a machine without it: a newcomer's `mvn verify` needs only a JDK and Maven
+      org.junit.jupiter.api.Assumptions.abort("promtool is not installed: install Debian's 'prometheus' package"
+          + " (apt-get install prometheus), which ships /usr/bin/promtool; .ci/run does this");
+      throw new AssertionError("unreachable", e);
     }
     try (OutputStream in = process.getOutputStream()) {
       if (stdin != null) {
