@@ -57,11 +57,17 @@ class OnnxEngineTest {
         for (int i = 0; i < PROMPTS.length; i++) {
             alone.add(run(GenerationRequest.greedy("a" + i, PROMPTS[i], lengths[i])).text());
         }
+        // a long request decodes first; the others join its running batch and leave it at different lengths
+        CompletableFuture<Completion> anchor = engine.submit(GenerationRequest.greedy("anchor", PROMPTS[5], 200));
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (engine.stats().inFlightSequences() == 0 && !anchor.isDone() && System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
         List<CompletableFuture<Completion>> fs = new ArrayList<>();
         for (int i = 0; i < PROMPTS.length; i++) {
             fs.add(engine.submit(GenerationRequest.greedy("b" + i, PROMPTS[i], lengths[i])));
-            Thread.sleep(3); // staggered arrivals: requests join a running batch
         }
+        assertThat(anchor.get(120, TimeUnit.SECONDS).status()).isEqualTo(CompletionStatus.OK);
         int maxBatch = 0;
         for (int i = 0; i < PROMPTS.length; i++) {
             Completion c = fs.get(i).get(120, TimeUnit.SECONDS);

@@ -48,7 +48,7 @@ public final class CodegenStack implements AutoCloseable {
    */
   public record Settings(ConnectionOptions connection, Path dataDir, int brokerPort, int registryPort,
                          int partitions, Duration idempotencyWindow, Map<String, String> config,
-                         String metricsHost, int metricsPort, GatewayOptions gateway) {}
+                         String metricsHost, int metricsPort, GatewayOptions gateway, boolean pipeline) {}
 
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final Path dataDir;
@@ -100,6 +100,11 @@ public final class CodegenStack implements AutoCloseable {
         TopicCheck.verify(admin, topologyConfig);
       }
       SchemaBootstrap.registerContracts(schemaRegistryUrl, clientProperties, topologyConfig);
+      if (!settings.pipeline()) {
+        log.info("pipeline not started (--no-pipeline): the broker and registry run alone, e.g. to reset the"
+            + " pipeline's consumer group for a replay");
+        return this;
+      }
       startPipeline(topologyConfig, settings);
       if (settings.gateway() != null) {
         startGateway(topologyConfig, settings.gateway());
@@ -137,8 +142,10 @@ public final class CodegenStack implements AutoCloseable {
       ports.add(new Object[] {"127.0.0.1", settings.brokerPort(), "--broker-port"});
       ports.add(new Object[] {"127.0.0.1", settings.registryPort(), "--registry-port"});
     }
-    ports.add(new Object[] {settings.metricsHost(), settings.metricsPort(), "--metrics-port"});
-    if (settings.gateway() != null) {
+    if (settings.pipeline()) {
+      ports.add(new Object[] {settings.metricsHost(), settings.metricsPort(), "--metrics-port"});
+    }
+    if (settings.gateway() != null && settings.pipeline()) {
       ports.add(new Object[] {settings.gateway().host(), settings.gateway().port(), "--gateway-port"});
     }
     for (Object[] p : ports) {
@@ -208,6 +215,14 @@ public final class CodegenStack implements AutoCloseable {
       throw new IllegalStateException("the gateway did not start on " + options.host() + ":" + options.port()
           + " (--gateway-port, --gateway-host; --no-gateway runs without it): " + e.getMessage(), e);
     }
+  }
+
+  public String applicationId() {
+    return new TopologyConfig(settings.config()).getString(TopologyConfig.APPLICATION_ID);
+  }
+
+  public String requestsTopic() {
+    return new TopologyConfig(settings.config()).getString(TopologyConfig.REQUESTS_TOPIC);
   }
 
   public String gatewayHost() {

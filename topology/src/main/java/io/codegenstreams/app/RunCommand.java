@@ -52,6 +52,11 @@ final class RunCommand implements Callable<Integer> {
       description = "Start the OpenAI-compatible HTTP gateway (default: on; --no-gateway runs without it).")
   boolean gatewayOn;
 
+  @Option(names = "--pipeline", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Start the engine and the pipeline (default: on). --no-pipeline runs the embedded broker and registry"
+          + " alone, so the pipeline's consumer group can be reset for a replay (README: Replay).")
+  boolean pipelineOn;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -61,7 +66,7 @@ final class RunCommand implements Callable<Integer> {
     }
     long started = System.nanoTime();
     CodegenStack.Settings settings = new CodegenStack.Settings(connection, dataDir, brokerPort, registryPort,
-        partitions, idempotencyWindow, connection.settings(), metricsHost, metricsPort, gatewayOn ? gateway : null);
+        partitions, idempotencyWindow, connection.settings(), metricsHost, metricsPort, gatewayOn ? gateway : null, pipelineOn);
     CodegenStack stack = new CodegenStack(settings);
     CountDownLatch stopped = new CountDownLatch(1);
     // Registered before anything starts: a SIGTERM during start-up (the model's warm-up, the first rebalance) stops
@@ -102,6 +107,15 @@ final class RunCommand implements Callable<Integer> {
     out.printf("  kafka            %s%s%n", stack.bootstrapServers(), stack.embedded() ? "  (embedded, KRaft)" : "");
     out.printf("  schema registry  %s%s%n", stack.schemaRegistryUrl(), stack.embedded() ? "  (embedded)" : "");
     out.printf("  topics           %s%n", String.join(", ", stack.topics()));
+    if (stack.pipeline() == null) {
+      out.printf("  pipeline         not started (--no-pipeline): reset its consumer group now, e.g.%n"
+          + "                   ./codegen kafka-consumer-groups --bootstrap-server %s --group %s --topic %s"
+          + " --reset-offsets --to-earliest --execute%n", stack.bootstrapServers(), stack.applicationId(),
+          stack.requestsTopic());
+      out.println("Ctrl-C stops it.");
+      out.flush();
+      return;
+    }
     out.printf("  pipeline         %s, engine ready (%s)%n", stack.pipeline().state(), stack.engine().stats().loadedModels());
     out.printf("  metrics          %s/metrics  (probes: /health/live, /health/ready)%n", stack.metricsServer().url());
     if (stack.gateway() != null) {

@@ -122,6 +122,67 @@ class CodegenCommandIT {
     assertThat(outcome.err()).contains("Unknown option: '--no-such-option'");
   }
 
+  private static int freePort() throws java.io.IOException {
+    try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      return s.getLocalPort();
+    }
+  }
+
+  /**
+   * The README's replay recipe on the embedded default: stop, start with --no-pipeline, move the pipeline's group
+   * back (what kafka-consumer-groups --reset-offsets --to-earliest does, here through the Admin API), stop, start.
+   * The replayed request is answered from the idempotency store: the restarted engine runs nothing.
+   */
+  @Test
+  void shouldReplayFromTheIdempotencyStoreWhenTheGroupIsResetWithNoPipeline() throws Exception {
+    Path config = Files.writeString(dir.resolve("replay.properties"),
+        "models=java-coder-tiny\ndefault.model=java-coder-tiny\nwarmup.batch.sizes=1\n");
+    int broker = freePort();
+    int registry = freePort();
+    String[] run = {"run", "--data-dir", dir.resolve("replay-data").toString(), "--broker-port",
+        Integer.toString(broker), "--registry-port", Integer.toString(registry), "--metrics-port", "0",
+        "--gateway-port", "0", "--config", config.toString()};
+    String bootstrap = "127.0.0.1:" + broker;
+    String registryUrl = "http://127.0.0.1:" + registry;
+    try (CodegenProcess first = CodegenProcess.start(dir.resolve("logs"), "replay-1", run)) {
+      first.awaitOutput("Ctrl-C stops it.", Duration.ofMinutes(2));
+      Outcome answered = codegen("submit", "int x =", "--request-id", "replay-1", "--max-new-tokens", "4",
+          "--bootstrap-servers", bootstrap, "--schema-registry-url", registryUrl);
+      assertThat(answered.exitCode()).as(answered.err()).isZero();
+      assertThat(first.terminate(Duration.ofSeconds(60))).isIn(0, 143);
+    }
+    String[] noPipeline = java.util.stream.Stream.concat(java.util.Arrays.stream(run), java.util.stream.Stream.of(
+        "--no-pipeline")).toArray(String[]::new);
+    try (CodegenProcess maintenance = CodegenProcess.start(dir.resolve("logs"), "replay-2", noPipeline);
+         org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+             java.util.Map.of("bootstrap.servers", bootstrap))) {
+      maintenance.awaitOutput("Ctrl-C stops it.", Duration.ofMinutes(2));
+      assertThat(maintenance.stdout()).contains("pipeline         not started (--no-pipeline)")
+          .contains("--reset-offsets --to-earliest");
+      java.util.Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata>
+          earliest = new java.util.HashMap<>();
+      admin.describeTopics(java.util.List.of(CodegenTopics.REQUESTS)).allTopicNames().get()
+          .get(CodegenTopics.REQUESTS).partitions().forEach(p -> earliest.put(
+              new org.apache.kafka.common.TopicPartition(CodegenTopics.REQUESTS, p.partition()),
+              new org.apache.kafka.clients.consumer.OffsetAndMetadata(0)));
+      admin.alterConsumerGroupOffsets("codegen-streams", earliest).all().get(); // fails if the group had members
+      assertThat(maintenance.terminate(Duration.ofSeconds(60))).isIn(0, 143);
+    }
+    KafkaClients clients = new KafkaClients(bootstrap, registryUrl);
+    try (CodegenProcess replay = CodegenProcess.start(dir.resolve("logs"), "replay-3", run)) {
+      replay.awaitOutput("Ctrl-C stops it.", Duration.ofMinutes(2));
+      java.util.List<io.codegenstreams.schemas.CodeGenResult> results = clients.allResults(1, Duration.ofMinutes(1))
+          .get("replay-1");
+      long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+      while (results.size() < 2 && System.nanoTime() < deadline) {
+        results = clients.allResults(1, Duration.ofSeconds(5)).get("replay-1");
+      }
+      assertThat(results).extracting(io.codegenstreams.schemas.CodeGenResult::getCached).containsExactly(false, true);
+      assertThat(replay.terminate(Duration.ofSeconds(60))).isIn(0, 143);
+      assertThat(CodegenProcess.servedRequests(replay.stderr())).as("the replay ran the model for nothing").isZero();
+    }
+  }
+
   private static String find(String text, String regex) {
     Matcher m = Pattern.compile(regex).matcher(text);
     assertThat(m.find()).as("'" + regex + "' in:\n" + text).isTrue();
