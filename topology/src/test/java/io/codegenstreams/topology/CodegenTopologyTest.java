@@ -531,4 +531,17 @@ class CodegenTopologyTest {
     assertThat(byId.get("utf8").getError()).contains("UTF-8");
     assertThat(byId.get("hot-but-fine").getStatus()).isEqualTo(ResultStatus.OK);
   }
+
+  @Test
+  void shouldDeadLetterATombstoneWithoutAKeyWhenItCannotNameWhatToCancel() {
+    start();
+    rawRequests.pipeInput((String) null, null);
+    send(request("after").build());
+    tick();
+
+    List<TestRecord<byte[], byte[]>> dlq = deadLetters.readRecordsToList();
+    assertThat(dlq).singleElement().satisfies(r -> assertThat(header(r, "codegen.dlq.reason"))
+        .contains("a tombstone without a key cancels nothing"));
+    assertThat(drainResults()).extracting(CodeGenResult::getRequestId).containsExactly("after");
+  }
 }
