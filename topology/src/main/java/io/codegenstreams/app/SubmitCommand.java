@@ -122,13 +122,15 @@ final class SubmitCommand implements Callable<Integer> {
           .setStream(stream)
           .build();
       ChunkReader chunks = stream ? ChunkReader.open(connection, connection.streamTopic(), id) : null;
-      producer.send(connection.requestsTopic(), request);
-      // Ctrl-C while waiting cancels the request: the editor's "abort" for a completion nobody wants any more
+      // Ctrl-C from here on cancels the request: the editor's "abort" for a completion nobody wants any more. The hook
+      // is in place before the request is sent, so no moment exists where the request runs and Ctrl-C would not
+      // cancel it (a cancel that arrives first is remembered by the pipeline).
       Thread cancelOnInterrupt = new Thread(() -> cancelQuietly(producer, id), "codegen-submit-cancel");
       Runtime.getRuntime().addShutdownHook(cancelOnInterrupt);
       PrintWriter out = spec.commandLine().getOut();
       Optional<CodeGenResult> result;
       try {
+        producer.send(connection.requestsTopic(), request);
         result = chunks == null ? waiter.await(timeout) : streamUntilResult(chunks, waiter, out);
       } finally {
         removeHook(cancelOnInterrupt);

@@ -95,16 +95,6 @@ final class CodegenProcess implements AutoCloseable {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
-  /** SIGINT, what Ctrl-C in a terminal sends; returns the exit code. */
-  int interrupt(Duration timeout) throws IOException, InterruptedException {
-    new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor(10, TimeUnit.SECONDS);
-    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("codegen did not stop within " + timeout + " of SIGINT");
-    }
-    return process.exitValue();
-  }
-
   /** SIGTERM, as Ctrl-C or Kubernetes would stop it; returns the exit code. */
   int terminate(Duration timeout) throws InterruptedException {
     process.destroy();
