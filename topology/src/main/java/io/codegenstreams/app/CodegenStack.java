@@ -135,29 +135,30 @@ public final class CodegenStack implements AutoCloseable {
     return closed;
   }
 
+  private record Bind(String host, int port, String flag) {}
+
   /** Every port this stack will bind, checked before anything starts: a taken one fails at once, naming its flag. */
   private void checkPortsFree(Settings settings) {
-    java.util.List<Object[]> ports = new java.util.ArrayList<>();
+    List<Bind> binds = new java.util.ArrayList<>();
     if (embedded) {
-      ports.add(new Object[] {"127.0.0.1", settings.brokerPort(), "--broker-port"});
-      ports.add(new Object[] {"127.0.0.1", settings.registryPort(), "--registry-port"});
+      binds.add(new Bind("127.0.0.1", settings.brokerPort(), "--broker-port"));
+      binds.add(new Bind("127.0.0.1", settings.registryPort(), "--registry-port"));
     }
     if (settings.pipeline()) {
-      ports.add(new Object[] {settings.metricsHost(), settings.metricsPort(), "--metrics-port"});
+      binds.add(new Bind(settings.metricsHost(), settings.metricsPort(), "--metrics-port"));
+      if (settings.gateway() != null) {
+        binds.add(new Bind(settings.gateway().host(), settings.gateway().port(), "--gateway-port"));
+      }
     }
-    if (settings.gateway() != null && settings.pipeline()) {
-      ports.add(new Object[] {settings.gateway().host(), settings.gateway().port(), "--gateway-port"});
-    }
-    for (Object[] p : ports) {
-      int port = (Integer) p[1];
-      if (port == 0) {
+    for (Bind b : binds) {
+      if (b.port() == 0) {
         continue;
       }
       try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
         probe.setReuseAddress(true);
-        probe.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName((String) p[0]), port));
+        probe.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName(b.host()), b.port()));
       } catch (java.io.IOException e) {
-        throw new io.codegenstreams.embedded.PortInUseException((String) p[0], port, (String) p[2]);
+        throw new io.codegenstreams.embedded.PortInUseException(b.host(), b.port(), b.flag());
       }
     }
   }

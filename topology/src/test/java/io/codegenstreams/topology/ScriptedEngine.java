@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class ScriptedEngine implements InferenceEngine {
   final List<GenerationRequest> submitted = new ArrayList<>();
+  final List<String> cancelled = new ArrayList<>();
   private final Map<String, CompletableFuture<Completion>> pending = new LinkedHashMap<>();
   private final Set<Priority> full = EnumSet.noneOf(Priority.class);
   private boolean auto = true;
@@ -83,7 +84,6 @@ final class ScriptedEngine implements InferenceEngine {
     return true;
   }
 
-  final List<String> cancelled = new ArrayList<>();
 
   long submittedWithId(String id) {
     return submitted.stream().filter(r -> r.id().equals(id)).count();

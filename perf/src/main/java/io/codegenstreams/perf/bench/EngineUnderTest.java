@@ -43,6 +43,15 @@ public record EngineUnderTest(String label, String model, Map<String, Object> se
     return new EngineUnderTest(CPU, model, s, contextOf(model), note);
   }
 
+  /** The engine an {@code --engines} label names: {@code simulated-gpu} or {@code cpu-onnx}. */
+  public static EngineUnderTest byLabel(String label) {
+    return switch (label) {
+      case SIMULATED_GPU -> simulatedGpu();
+      case CPU -> cpu();
+      default -> throw new IllegalArgumentException("unknown engine " + label + " (simulated-gpu, cpu-onnx)");
+    };
+  }
+
   public static EngineUnderTest simulatedGpu() {
     return simulated(SIMULATED_GPU, "simulated-gpu-7b", SimulatedGpuProvider.NAME);
   }

@@ -26,11 +26,7 @@ public final class GatewayRun {
              CodegenTopics.RESULTS)) {
       BenchContext ctx = new BenchContext(cluster, kafka, quick ? PerfProfile.QUICK : PerfProfile.FULL, progress, seed);
       for (String engine : engines) {
-        EngineUnderTest eut = switch (engine) {
-          case EngineUnderTest.SIMULATED_GPU -> EngineUnderTest.simulatedGpu();
-          case EngineUnderTest.CPU -> EngineUnderTest.cpu();
-          default -> throw new IllegalArgumentException("unknown engine " + engine + " (simulated-gpu, cpu-onnx)");
-        };
+        EngineUnderTest eut = EngineUnderTest.byLabel(engine);
         results.add(new GatewayBenchmark(ctx).run(eut, workload));
         write(results, command, out);
       }

@@ -48,11 +48,7 @@ public record PerfRun(PerfProfile profile, WorkloadSpec workload, List<String> e
         limitsResult = new LimitsBenchmark(ctx).run(workload);
       }
       for (String engine : engines) {
-        EngineUnderTest eut = switch (engine) {
-          case EngineUnderTest.SIMULATED_GPU -> EngineUnderTest.simulatedGpu();
-          case EngineUnderTest.CPU -> EngineUnderTest.cpu();
-          default -> throw new IllegalArgumentException("unknown engine " + engine + " (simulated-gpu, cpu-onnx)");
-        };
+        EngineUnderTest eut = EngineUnderTest.byLabel(engine);
         results.add(new EngineBenchmark(ctx, dynamicOverrides).run(eut, workload, target, configs));
         write(new RunResult(profile.quick(), command, describe(), results, limitsResult, seconds(started)));
       }

@@ -83,11 +83,7 @@ public final class TypingBenchmark {
     try (PerfCluster cluster = PerfCluster.start()) {
       TypingBenchmark bench = new TypingBenchmark(cluster, progress, settings);
       for (String engine : engines) {
-        EngineUnderTest eut = switch (engine) {
-          case EngineUnderTest.SIMULATED_GPU -> EngineUnderTest.simulatedGpu();
-          case EngineUnderTest.CPU -> EngineUnderTest.cpu();
-          default -> throw new IllegalArgumentException("unknown engine " + engine + " (simulated-gpu, cpu-onnx)");
-        };
+        EngineUnderTest eut = EngineUnderTest.byLabel(engine);
         all.addAll(bench.run(eut));
         TypingReport.write(all, settings, command, out);
       }

@@ -59,11 +59,6 @@ public final class ChunkProducer implements ChunkSink, AutoCloseable {
     }
   }
 
-  /** Chunks the broker did not take. */
-  public long failed() {
-    return failed.get();
-  }
-
   @Override
   public void close() {
     producer.close(Duration.ofSeconds(5));

@@ -307,9 +307,8 @@ public final class RequestProcessor implements Processor<byte[], byte[], Object,
     if (!r.getStream()) {
       return null;
     }
-    long created = r.getCreatedAt() != null && r.getCreatedAt().toEpochMilli() > 0
-        ? r.getCreatedAt().toEpochMilli() : p.arrivalMs();
-    return new ChunkStream(p.id(), p.lane(), created, chunks, listener);
+    // created_at is set by now: process() fills an unset one from the record timestamp, restore() from arrival
+    return new ChunkStream(p.id(), p.lane(), r.getCreatedAt().toEpochMilli(), chunks, listener);
   }
 
   private GenerationRequest toEngine(Pending p) {
